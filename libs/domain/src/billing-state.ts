@@ -1,0 +1,80 @@
+import { Charge, ChargeEvent } from './charges/charge';
+import { Admission, admit } from './contract/admission';
+import { insertApplication } from './contract/organisation-applications';
+import { ContractEvent } from './events/contract-events';
+import { InputEvent, billedOrganisation } from './events/input-event';
+import { ClosePeriods, OrganisationLedger, decideClose } from './close/decide-close';
+import { Tariff } from './tariff/tariff';
+import { OrganisationUsage, emptyUsage, evolveIdLifecycle, evolveVerification } from './usage/organisation-usage';
+
+/** Everything billing knows of one organisation. */
+export interface OrganisationState {
+  readonly orgId: string;
+  readonly usage: OrganisationUsage;
+  applications: readonly ContractEvent[];
+  readonly issued: Map<string, Charge>;
+}
+
+/** The whole billing state: a fold of the event store (input events and issued charges). */
+export interface BillingState {
+  readonly organisations: Map<string, OrganisationState>;
+}
+
+export type StoredEvent = InputEvent | ChargeEvent;
+
+export function initialBillingState(): BillingState {
+  return { organisations: new Map() };
+}
+
+/**
+ * The evolver: applies one stored event. Input events are ordered inside the state by
+ * their event time, and every event id is applied once, so any permutation of a set of
+ * events, delivered any number of times, folds to the same state. Mutates and returns
+ * `state` (the fold owns it; copying a million IDs per event would be the alternative).
+ */
+export function evolve(state: BillingState, event: StoredEvent): BillingState {
+  const org = organisation(state, event.type === 'ChargeIssued' || event.type === 'ChargeAdjusted' ? event.data.orgId : billedOrganisation(event));
+  switch (event.type) {
+    case 'IdRegistered':
+    case 'IdRevoked':
+      evolveIdLifecycle(org.usage, event);
+      break;
+    case 'CredentialVerified':
+      evolveVerification(org.usage, event);
+      break;
+    case 'ChargeIssued':
+    case 'ChargeAdjusted':
+      org.issued.set(event.data.chargeId, event.data);
+      break;
+    default:
+      org.applications = insertApplication(org.applications, event);
+  }
+  return state;
+}
+
+export function admissionOf(org: OrganisationState, tariff: Tariff): Admission {
+  return admit(org.orgId, org.applications, tariff);
+}
+
+export function ledgerOf(org: OrganisationState, tariff: Tariff): OrganisationLedger {
+  return { orgId: org.orgId, contract: admissionOf(org, tariff).contract, usage: org.usage.counters, issued: [...org.issued.values()] };
+}
+
+/**
+ * The decider: the charges a close as of `command.asOfMs` issues, organisation by
+ * organisation (in id order, so the output is deterministic), each in period order.
+ */
+export function decide(command: ClosePeriods, state: BillingState, tariff: Tariff): ChargeEvent[] {
+  return [...state.organisations.keys()]
+    .sort()
+    .flatMap((orgId) => decideClose(ledgerOf(state.organisations.get(orgId)!, tariff), command, tariff));
+}
+
+function organisation(state: BillingState, orgId: string): OrganisationState {
+  let org = state.organisations.get(orgId);
+  if (!org) {
+    org = { orgId, usage: emptyUsage(), applications: [], issued: new Map() };
+    state.organisations.set(orgId, org);
+  }
+  return org;
+}

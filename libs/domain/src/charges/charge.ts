@@ -1,0 +1,37 @@
+import { BillingEvent } from '../events/billing-event';
+import { ChargeLine } from './charge-line';
+
+export type ChargeKind = 'initial-fee' | 'initial-fee-true-up' | 'id-registration' | 'monthly-fee' | 'verification';
+export const CHARGE_KINDS: readonly ChargeKind[] = [
+  'initial-fee',
+  'initial-fee-true-up',
+  'id-registration',
+  'monthly-fee',
+  'verification',
+];
+
+/** The initial fee and its true-ups are one account that is never refunded (§2.3, §5). */
+export function isInitialFeeKind(kind: ChargeKind): boolean {
+  return kind === 'initial-fee' || kind === 'initial-fee-true-up';
+}
+
+/** A charge as invoicing receives it (interfaces.md §2): for an adjustment, the deltas. */
+export interface Charge {
+  readonly chargeId: string;
+  readonly orgId: string;
+  readonly kind: ChargeKind;
+  /** `YYYY-MM` for monthly kinds and initial fees, `YYYY` for the verification year. */
+  readonly period: string;
+  readonly quantity: number;
+  readonly amount: number;
+  readonly currency: 'JPY';
+  readonly tariffVersion: string;
+  readonly termsVersion: string;
+  readonly revision: number;
+  readonly adjusts: string | null;
+  readonly lines: readonly ChargeLine[];
+}
+
+export type ChargeIssued = BillingEvent<'ChargeIssued', Charge>;
+export type ChargeAdjusted = BillingEvent<'ChargeAdjusted', Charge>;
+export type ChargeEvent = ChargeIssued | ChargeAdjusted;

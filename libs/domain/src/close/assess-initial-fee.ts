@@ -1,0 +1,69 @@
+import { Contract } from '../contract/contract';
+import { Decimal } from '../money/decimal';
+import { initialFeeFor } from '../tariff/pricing';
+import { Tariff } from '../tariff/tariff';
+import { tariffVersionOn, termsVersionOn } from '../tariff/version-in-force';
+import { monthOfDay } from '../time/billing-month';
+import { DayNumber } from '../time/jst-date';
+import { UsageView } from '../usage/usage-view';
+import { Assessment } from './assessment';
+import { BillingPeriod } from './billing-period';
+
+/**
+ * The initial fee at introduction: the tier of max(declaredMembers, plannedUsers),
+ * rated with the version in force on the opening date, in the opening month (§2.3).
+ */
+export function assessInitialFee(contract: Contract, period: BillingPeriod, tariff: Tariff): Assessment | null {
+  const service = contract.idService;
+  if (!service || period.month !== monthOfDay(service.openedOn)) return null;
+  return requirement('initial-fee', period, service.basis, service.openedOn, tariff);
+}
+
+/**
+ * The total initial fee a month requires (§2.3 Decision, one true-up per month): the
+ * largest of the tier amounts of its headcount reports, and of its month-end active
+ * count when that exceeds the `upTo` of the tier already paid for. Reports dated before
+ * the opening month are assessed in the opening month, where billing starts.
+ */
+export function assessTrueUpRequirement(
+  contract: Contract,
+  period: BillingPeriod,
+  usage: UsageView,
+  largestBasisCharged: number,
+  tariff: Tariff,
+): Assessment | null {
+  const service = contract.idService;
+  if (!service || period.month === null) return null;
+  const openingMonth = monthOfDay(service.openedOn);
+  const candidates: Assessment[] = contract.headcountReports
+    .filter((report) => Math.max(monthOfDay(report.changedOn), openingMonth) === period.month)
+    .map((report) =>
+      requirement('initial-fee-true-up', period, report.basis, Math.max(report.changedOn, service.openedOn), tariff));
+
+  const version = tariffVersionOn(tariff, period.lastDay);
+  const paidTier = initialFeeFor(version.initialFee.tiers, largestBasisCharged).tier;
+  const active = usage.activeAtEndOf(period.lastDay);
+  if (paidTier.upTo !== null && active > paidTier.upTo) {
+    candidates.push(requirement('initial-fee-true-up', period, active, period.lastDay, tariff));
+  }
+  return candidates.reduce<Assessment | null>((best, next) => (best && !isLarger(next, best) ? best : next), null);
+}
+
+function isLarger(a: Assessment, b: Assessment): boolean {
+  const byAmount = a.exact.comparedTo(b.exact);
+  return byAmount > 0 || (byAmount === 0 && a.quantity > b.quantity);
+}
+
+function requirement(kind: Assessment['kind'], period: BillingPeriod, basis: number, ratedOn: DayNumber, tariff: Tariff): Assessment {
+  const version = tariffVersionOn(tariff, ratedOn);
+  const { line } = initialFeeFor(version.initialFee.tiers, basis);
+  return {
+    kind,
+    period: period.name,
+    quantity: basis,
+    lines: basis > 0 ? [line] : [],
+    exact: basis > 0 ? new Decimal(line.amount) : new Decimal(0),
+    tariffVersion: version.id,
+    termsVersion: termsVersionOn(tariff, ratedOn).id,
+  };
+}

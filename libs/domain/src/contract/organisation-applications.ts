@@ -1,0 +1,18 @@
+import { ContractEvent } from '../events/contract-events';
+import { parseInstant } from '../time/instant';
+
+/**
+ * An organisation's applications in the order §3 evaluates them: event time, ties by
+ * event id. Inserting keeps that order whatever the arrival order; a known id is ignored.
+ */
+export function insertApplication(applications: readonly ContractEvent[], application: ContractEvent): readonly ContractEvent[] {
+  if (applications.some((existing) => existing.id === application.id)) return applications;
+  const key = sortKey(application);
+  let index = applications.length;
+  while (index > 0 && sortKey(applications[index - 1]!) > key) index--;
+  return [...applications.slice(0, index), application, ...applications.slice(index)];
+}
+
+function sortKey(application: ContractEvent): string {
+  return `${parseInstant(application.time).key}|${application.id}`;
+}

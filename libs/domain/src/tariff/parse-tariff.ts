@@ -6,7 +6,6 @@ import {
   PRICING_MODES,
   PriceSchedule,
   PriceTier,
-  PricingMode,
   Tariff,
   TariffVersion,
   TermsVersion,
@@ -26,7 +25,7 @@ export function parseTariff(document: unknown): Tariff {
     if (value !== 'JPY') reader.fail(path, 'must be "JPY"');
     return 'JPY' as const;
   }, 'JPY');
-  const rounding = reader.field(root, '', 'rounding', (value, path) => reader.oneOf(value, path, ROUNDINGS), 'floor' as Rounding);
+  const rounding = reader.field(root, '', 'rounding', (value, path) => reader.oneOf(value, path, ROUNDINGS) ?? 'floor', 'floor' as Rounding);
   const verificationYear = reader.field(root, '', 'verificationYear', (value, path) => {
     const year = reader.object(value, path);
     return { startMonth: reader.field(year, path, 'startMonth', (v, p) => reader.integer(v, p, 1, 12), 1) };
@@ -91,7 +90,9 @@ function parseInitialFeeTiers(reader: FieldReader, value: unknown, path: string)
 
 function parseSchedule(reader: FieldReader, value: unknown, path: string): PriceSchedule {
   const schedule = reader.object(value, path);
-  const mode = reader.field(schedule, path, 'mode', (v, p) => reader.oneOf(v, p, PRICING_MODES), 'per-unit' as PricingMode);
+  const mode = reader.field(schedule, path, 'mode', (v, p) => reader.oneOf(v, p, PRICING_MODES), null);
+  // An unknown mode says nothing about which other fields belong here: report it alone.
+  if (mode === null) return FREE;
   if (mode === 'per-unit') {
     return { mode, unitPrice: reader.field(schedule, path, 'unitPrice', (v, p) => reader.money(v, p), new Decimal(0)) };
   }
@@ -204,10 +205,10 @@ class FieldReader {
     return value.map((item, i) => this.text(item, `${path}[${i}]`));
   }
 
-  oneOf<T extends string>(value: unknown, path: string, allowed: readonly T[]): T {
+  oneOf<T extends string>(value: unknown, path: string, allowed: readonly T[]): T | null {
     if (allowed.includes(value as T)) return value as T;
     this.fail(path, `unknown value ${JSON.stringify(value)}; expected one of ${allowed.join(', ')}`);
-    return allowed[0]!;
+    return null;
   }
 
   integer(value: unknown, path: string, min: number, max: number): number {

@@ -38,8 +38,8 @@ export function twoVersionTariff(overrides: { startMonth?: number } = {}): Tarif
     versions: [
       {
         ...current,
-        id: '2025-04',
-        effectiveFrom: '2025-04-01',
+        id: '2024-01',
+        effectiveFrom: '2024-01-01',
         initialFee: { tiers: [{ upTo: 100, amount: 50000 }, { upTo: null, amount: 150000 }] },
         idRegistrationFee: { mode: 'per-unit', unitPrice: '50' },
         monthlyFee: { mode: 'per-unit', unitPrice: '250' },

@@ -14,7 +14,16 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { freePort, infraLog, registerExitCleanup, removeDir, run, secondsSince, tailOfFile } from './util';
+import {
+  freePort,
+  infraLog,
+  registerExitCleanup,
+  removeDir,
+  run,
+  secondsSince,
+  tailOfFile,
+  waitForProcessExit,
+} from './util';
 
 const DEFAULT_BIN_DIR = process.env.PG_BIN_DIR ?? '/usr/lib/postgresql/15/bin';
 const SUPERUSER = 'postgres';
@@ -118,8 +127,14 @@ class Cluster implements ThrowawayPostgres {
 
   async stop(options: PostgresStopOptions = {}): Promise<void> {
     if (this.isRunning) {
+      const postmasterPid = readPostmasterPid(this.dataDir);
       await pgCtl(this.binDir, this.osUser, ['-D', this.dataDir, '-m', options.mode ?? 'fast', '-w', '-t', '60', 'stop']);
       this.isRunning = false;
+      // pg_ctl returns once postmaster.pid is deleted, which the postmaster does just *before* it
+      // exits; wait for the process itself so that "stopped" really means gone (crash tests).
+      if (postmasterPid !== undefined && !(await waitForProcessExit(postmasterPid, 10_000))) {
+        infraLog(`postgres: postmaster ${postmasterPid} still alive 10s after pg_ctl stop`);
+      }
     }
     if (!options.keepData) this.removeEverything();
   }
@@ -258,6 +273,15 @@ async function createDatabase(binDir: string, port: number, database: string): P
   if (database === 'postgres') return;
   // Over TCP with trust auth: works as any OS user, and proves the TCP listener is up.
   await run(path.join(binDir, 'createdb'), ['-h', '127.0.0.1', '-p', String(port), '-U', SUPERUSER, database]);
+}
+
+function readPostmasterPid(dataDir: string): number | undefined {
+  try {
+    const pid = Number(fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Synchronous (usable from process 'exit'): kill the server if any and remove its files. */

@@ -113,6 +113,42 @@ export function tailOfFile(file: string, lines = 40): string {
   }
 }
 
+/**
+ * True while `pid` runs. A zombie counts as gone: it holds no ports or files any more, and a daemon
+ * like the postmaster is reparented to PID 1, which on some hosts (this VM's init among them) reaps
+ * only every second or two; kill(pid, 0) alone would report it alive until then.
+ */
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    // EPERM means it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  return !isZombie(pid);
+}
+
+function isZombie(pid: number): boolean {
+  try {
+    // Format: "pid (comm) state ...", and comm may itself contain ") ", hence lastIndexOf.
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state === 'Z' || state === 'X';
+  } catch {
+    return false; // no /proc (not Linux) or the process just vanished; kill() above is the fallback
+  }
+}
+
+/** Resolves true once `pid` is gone, false if it is still there after `timeoutMs`. */
+export async function waitForProcessExit(pid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (isProcessAlive(pid)) {
+    if (Date.now() > deadline) return false;
+    await sleep(20);
+  }
+  return true;
+}
+
 export function removeDir(dir: string): void {
   fs.rmSync(dir, { recursive: true, force: true });
 }

@@ -6,6 +6,7 @@ import { InputEvent, billedOrganisation } from './events/input-event';
 import { ClosePeriods, OrganisationLedger, decideClose } from './close/decide-close';
 import { Tariff } from './tariff/tariff';
 import { OrganisationUsage, emptyUsage, evolveIdLifecycle, evolveVerification } from './usage/organisation-usage';
+import { UsageView } from './usage/usage-view';
 
 /** Everything billing knows of one organisation. */
 export interface OrganisationState {
@@ -57,7 +58,15 @@ export function admissionOf(org: OrganisationState, tariff: Tariff): Admission {
 }
 
 export function ledgerOf(org: OrganisationState, tariff: Tariff): OrganisationLedger {
-  return { orgId: org.orgId, contract: admissionOf(org, tariff).contract, usage: org.usage.counters, issued: [...org.issued.values()] };
+  return organisationLedger({ orgId: org.orgId, applications: org.applications, usage: org.usage.counters, issued: [...org.issued.values()] }, tariff);
+}
+
+/** The close's view of an organisation from its projected materials: applications are judged now, under the tariff's terms. */
+export function organisationLedger(
+  materials: { orgId: string; applications: readonly ContractEvent[]; usage: UsageView; issued: readonly Charge[] },
+  tariff: Tariff,
+): OrganisationLedger {
+  return { orgId: materials.orgId, contract: admit(materials.orgId, materials.applications, tariff).contract, usage: materials.usage, issued: materials.issued };
 }
 
 /**

@@ -27,6 +27,22 @@ describe('applications under Article 4 and the 2025-10-01 terms change (§3)', (
     expect(decisions(contractOpened(org, ['entry-exit'], { appliedOn: '2025-11-01', openedOn: '2025-11-10' }))[0]![1]).toBe('accepted');
   });
 
+  it('rejects a second opening as a duplicate, even with no service', () => {
+    expect(decisions(
+      contractOpened(org, ['entry-exit'], { appliedOn: '2025-11-01', openedOn: '2025-11-10' }),
+      contractOpened(org, [], { appliedOn: '2025-11-02', openedOn: '2025-11-10' }),
+    )[1]![2]).toBe('DUPLICATE_CONTRACT');
+  });
+
+  it('takes the basis from IdServiceAdded, not from reports filed before the ID service', () => {
+    const result = admit(org, [
+      contractOpened(org, ['entry-exit'], { appliedOn: '2025-10-01', openedOn: '2025-10-01' }),
+      headcountChanged(org, '2025-10-10', 250, 0),
+      idServiceAdded(org, { appliedOn: '2025-11-01', openedOn: '2025-11-05', declaredMembers: 50, plannedUsers: 0 }),
+    ], sampleTariff);
+    expect(result.contract).toMatchObject({ idService: { basis: 50 }, headcountReports: [] });
+  });
+
   it('rejects an application with no service', () => {
     expect(decisions(contractOpened(org, [], { appliedOn: '2025-11-01', openedOn: '2025-11-10' }))[0]![2]).toBe('NO_SERVICE_SELECTED');
   });

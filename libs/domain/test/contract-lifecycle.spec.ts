@@ -49,6 +49,31 @@ describe('a contract closed mid-month (§2.5)', () => {
   });
 });
 
+describe('a closure that undoes billing', () => {
+  it('bills nothing for a contract closed before its ID service opened', () => {
+    const billing = new Billing(sampleTariff).given(
+      contractOpened(org, ['entry-exit', 'id'], { appliedOn: '2025-10-01', openedOn: '2025-10-20', declaredMembers: 10, plannedUsers: 10 }),
+      registered(org, 'a', '2025-10-21T10:00:00'),
+      contractClosed(org, '2025-10-05'),
+    );
+    expect(billing.close('2025-12-01T01:00:00')).toEqual([]);
+  });
+
+  it('reverses an over-limit true-up of a month after a closure that arrives late', () => {
+    const billing = new Billing(sampleTariff).given(
+      contractOpened(org, ['entry-exit', 'id'], { appliedOn: '2025-10-01', openedOn: '2025-10-01', declaredMembers: 10, plannedUsers: 10 }),
+    );
+    for (let i = 0; i < 101; i++) billing.given(registered(org, `id-${i}`, '2025-11-02T10:00:00'));
+    expect(rows(billing.close('2025-12-01T01:00:00'))).toContain('ChargeIssued initial-fee-true-up 2025-11 q=101 ¥200000');
+    billing.given(contractClosed(org, '2025-10-31', '2025-12-03T10:00:00'));
+    expect(rows(billing.close('2025-12-03T11:00:00'))).toEqual([
+      'ChargeAdjusted id-registration 2025-11 q=-101 ¥-10100',
+      'ChargeAdjusted monthly-fee 2025-11 q=-101 ¥-30200',
+      'ChargeAdjusted initial-fee-true-up 2025-11 q=-101 ¥-200000',
+    ]);
+  });
+});
+
 describe('events before the contract exists (§2.5)', () => {
   it('stores them and bills them once the contract arrives, from the opening month only', () => {
     const billing = new Billing(sampleTariff).given(

@@ -58,7 +58,45 @@ describe('tariff validation', () => {
         { ...doc.versions[0]!, id: 'a', effectiveFrom: '2025-01-01', effectiveTo: '2025-10-01' },
         doc.versions[0]!,
       ],
-    }))).toEqual(['versions[1].effectiveFrom: overlaps versions[0], in force from 2025-01-01']);
+    }))).toEqual(['versions[1].effectiveFrom: overlaps versions[0], in force until 2025-10-01']);
+  });
+
+  it('refuses a gap between versions, and an end to the latest one', () => {
+    expect(issuesOf((doc) => ({
+      ...doc,
+      versions: [
+        { ...doc.versions[0]!, id: 'a', effectiveFrom: '2025-01-01', effectiveTo: '2025-09-29' },
+        { ...doc.versions[0]!, effectiveTo: '2026-03-31' },
+      ],
+    }))).toEqual([
+      'versions[0].effectiveTo: leaves days without a version before versions[1] starts on 2025-10-01',
+      'versions[1].effectiveTo: the latest version must stay in force (no effectiveTo): no version follows it',
+    ]);
+  });
+
+  it('refuses duplicate version ids and initial fees that fall as the tiers rise', () => {
+    expect(issuesOf((doc) => ({
+      ...doc,
+      versions: [
+        { ...doc.versions[0]!, effectiveFrom: '2025-01-01', initialFee: { tiers: [{ upTo: 100, amount: 5 }, { upTo: null, amount: 4 }] } },
+        doc.versions[0]!,
+      ],
+    }))).toEqual([
+      'versions[0].initialFee.tiers[1].amount: must not be lower than the amount of the tier below (5)',
+      'versions[1].id: duplicates the id "2025-10" of another version',
+    ]);
+  });
+
+  it('defaults rounding to floor and the billing year to January', () => {
+    const { rounding: _rounding, verificationYear: _year, ...doc } = sampleTariffDocument();
+    expect(parseTariff(doc)).toMatchObject({ rounding: 'floor', verificationYear: { startMonth: 1 } });
+  });
+
+  it('accepts a tier that charges only a flat amount', () => {
+    const doc = sampleTariffDocument();
+    const verificationFee = { mode: 'volume', tiers: [{ upTo: 1000, flatAmount: 500 }, { upTo: null, unitPrice: '1' }] };
+    const tariff = parseTariff({ ...doc, versions: [{ ...doc.versions[0]!, verificationFee }] });
+    expect(price(tariff.versions[0]!.verificationFee, 7).lines).toEqual([{ from: 1, to: 1000, quantity: 7, unitPrice: '0', flatAmount: '500', amount: '500' }]);
   });
 
   it('reports every problem at once, with paths into nested fields', () => {

@@ -22,8 +22,10 @@ export function assessInitialFee(contract: Contract, period: BillingPeriod, tari
 /**
  * The total initial fee a month requires (§2.3 Decision, one true-up per month): the
  * largest of the tier amounts of its headcount reports, and of its month-end active
- * count when that exceeds the `upTo` of the tier already paid for. Reports dated before
- * the opening month are assessed in the opening month, where billing starts.
+ * count when that exceeds the `upTo` of the tier already paid for. Each report is rated
+ * with the version in force on its change date. One dated before the opening date
+ * corrects the basis at introduction: it is assessed in the opening month, where billing
+ * starts, and rated like the initial fee, on the opening date.
  */
 export function assessTrueUpRequirement(
   contract: Contract,

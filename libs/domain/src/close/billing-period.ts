@@ -30,7 +30,8 @@ export function billingWindowOf(contract: Contract | null): BillingWindow | null
   if (!contract?.idService) return null;
   const openingMonth = monthOfDay(contract.idService.openedOn);
   const closingDay = contract.closedOn;
-  if (closingDay !== null && monthOfDay(closingDay) < openingMonth) return null;
+  // A contract closed before its ID service opened never billed anything.
+  if (closingDay !== null && closingDay < contract.idService.openedOn) return null;
   return { openingMonth, closingDay };
 }
 
@@ -83,8 +84,19 @@ function cutAtClosing(window: BillingWindow, day: DayNumber): DayNumber {
 export function isBillable(window: BillingWindow | null, periodName: string, startMonth: number): boolean {
   if (!window) return false;
   const lastMonth = window.closingDay === null ? Infinity : monthOfDay(window.closingDay);
-  const [first, last] = /^\d{4}$/.test(periodName)
-    ? [billingYearNamed(Number(periodName), startMonth).firstMonth, billingYearNamed(Number(periodName), startMonth).lastMonth]
-    : [parseMonth(periodName), parseMonth(periodName)];
+  const year = /^\d{4}$/.test(periodName) ? billingYearNamed(Number(periodName), startMonth) : null;
+  const first = year ? year.firstMonth : parseMonth(periodName);
+  const last = year ? year.lastMonth : first;
   return last >= window.openingMonth && first <= lastMonth;
+}
+
+/**
+ * The period named `YYYY-MM` or `YYYY` as the contract bills it (cut to its closing
+ * date and, for a year, to its opening month); the plain calendar span without one.
+ */
+export function periodNamed(name: string, window: BillingWindow | null, startMonth: number, graceMs: number): BillingPeriod {
+  const bounds = window ?? { openingMonth: -Infinity, closingDay: null };
+  return /^\d{4}$/.test(name)
+    ? yearPeriod(bounds, billingYearNamed(Number(name), startMonth), graceMs)
+    : monthPeriod(bounds, parseMonth(name), graceMs);
 }

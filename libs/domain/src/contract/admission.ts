@@ -68,8 +68,8 @@ function judgeOpening(contract: Contract | null, application: ContractOpened, ta
   const services = new Set(data.services);
   const judged = (reason: RejectionReason | null, next: Contract | null = contract): Judgement =>
     ({ reason, next, terms, appliedOn: data.appliedOn });
-  if (services.size === 0) return judged('NO_SERVICE_SELECTED');
   if (contract) return judged('DUPLICATE_CONTRACT');
+  if (services.size === 0) return judged('NO_SERVICE_SELECTED');
   if (services.has('id') && !admitsIdService(terms, services.has('entry-exit'), data.channel)) {
     return judged('ID_SERVICE_REQUIRES_ENTRY_EXIT');
   }
@@ -101,8 +101,10 @@ function judgeIdServiceAdded(contract: Contract | null, application: IdServiceAd
     const report = { eventId: application.id, changedOn: parseJstDate(data.openedOn), basis: headcountBasis(data) };
     return judged(null, { ...contract, headcountReports: [...contract.headcountReports, report] });
   }
+  // The application's headcounts are the initial-fee basis (§3 Decision): reports filed
+  // while the contract had no ID service do not count against it.
   const services = new Set(contract.services).add('id');
-  return judged(null, { ...contract, services, idService: idServiceOf(application) });
+  return judged(null, { ...contract, services, idService: idServiceOf(application), headcountReports: [] });
 }
 
 /** Headcount reports are obligations, not applications: accepted for any open contract. */

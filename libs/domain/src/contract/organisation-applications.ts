@@ -7,12 +7,13 @@ import { parseInstant } from '../time/instant';
  */
 export function insertApplication(applications: readonly ContractEvent[], application: ContractEvent): readonly ContractEvent[] {
   if (applications.some((existing) => existing.id === application.id)) return applications;
-  const key = sortKey(application);
+  const key = applicationSortKey(application);
   let index = applications.length;
-  while (index > 0 && sortKey(applications[index - 1]!) > key) index--;
+  while (index > 0 && applicationSortKey(applications[index - 1]!) > key) index--;
   return [...applications.slice(0, index), application, ...applications.slice(index)];
 }
 
-function sortKey(application: ContractEvent): string {
+/** The evaluation order of applications as one sortable string. */
+export function applicationSortKey(application: ContractEvent): string {
   return `${parseInstant(application.time).key}|${application.id}`;
 }

@@ -25,18 +25,19 @@ export function parseTariff(document: unknown): Tariff {
     if (value !== 'JPY') reader.fail(path, 'must be "JPY"');
     return 'JPY' as const;
   }, 'JPY');
-  const rounding = reader.field(root, '', 'rounding', (value, path) => reader.oneOf(value, path, ROUNDINGS) ?? 'floor', 'floor' as Rounding);
-  const verificationYear = reader.field(root, '', 'verificationYear', (value, path) => {
+  // Both have defaults in the spec: rounding down (§4), years from January (§1).
+  const rounding: Rounding = reader.optionalField(root, '', 'rounding', (value, path) => reader.oneOf(value, path, ROUNDINGS)) ?? 'floor';
+  const verificationYear = reader.optionalField(root, '', 'verificationYear', (value, path) => {
     const year = reader.object(value, path);
-    return { startMonth: reader.field(year, path, 'startMonth', (v, p) => reader.integer(v, p, 1, 12), 1) };
-  }, { startMonth: 1 });
+    return { startMonth: reader.optionalField(year, path, 'startMonth', (v, p) => reader.integer(v, p, 1, 12)) ?? 1 };
+  }) ?? { startMonth: 1 };
   const versions = reader.field(root, '', 'versions', (value, path) =>
     reader.nonEmptyArray(value, path).map((item, i) => parseVersion(reader, item, `${path}[${i}]`)), []);
   const terms = reader.field(root, '', 'terms', (value, path) =>
     reader.nonEmptyArray(value, path).map((item, i) => parseTerms(reader, item, `${path}[${i}]`)), []);
 
-  checkNoOverlap(reader, versions.map((v, i) => ({ ...v, path: `versions[${i}]` })));
-  checkNoOverlap(reader, terms.map((t, i) => ({ ...t, effectiveTo: null, path: `terms[${i}]` })));
+  checkContinuity(reader, versions.map((v, i) => ({ ...v, path: `versions[${i}]` })));
+  checkContinuity(reader, terms.map((t, i) => ({ ...t, effectiveTo: null, path: `terms[${i}]` })));
   if (issues.length > 0) throw new TariffError(issues);
   return {
     currency,
@@ -84,6 +85,12 @@ function parseInitialFeeTiers(reader: FieldReader, value: unknown, path: string)
       };
     });
     checkTierOrder(reader, tiers, p);
+    tiers.forEach((tier, i) => {
+      const previous = tiers[i - 1];
+      if (previous && tier.amount.lt(previous.amount)) {
+        reader.fail(`${p}[${i}].amount`, `must not be lower than the amount of the tier below (${previous.amount.toFixed()})`);
+      }
+    });
     return tiers;
   }, []);
 }
@@ -106,11 +113,12 @@ function parseSchedule(reader: FieldReader, value: unknown, path: string): Price
 
 function parsePriceTier(reader: FieldReader, value: unknown, path: string): PriceTier {
   const tier = reader.object(value, path);
-  return {
-    upTo: reader.field(tier, path, 'upTo', (v, p) => reader.upTo(v, p), null),
-    unitPrice: reader.field(tier, path, 'unitPrice', (v, p) => reader.money(v, p), new Decimal(0)),
-    flatAmount: reader.optionalField(tier, path, 'flatAmount', (v, p) => reader.money(v, p)),
-  };
+  const flatAmount = reader.optionalField(tier, path, 'flatAmount', (v, p) => reader.money(v, p));
+  // As in Stripe, a tier may charge only a flat amount.
+  const unitPrice = flatAmount !== null && tier['unitPrice'] === undefined
+    ? new Decimal(0)
+    : reader.field(tier, path, 'unitPrice', (v, p) => reader.money(v, p), new Decimal(0));
+  return { upTo: reader.field(tier, path, 'upTo', (v, p) => reader.upTo(v, p), null), unitPrice, flatAmount };
 }
 
 /** Tiers must rise strictly, and only the last one may be open-ended (`upTo: null`). */
@@ -127,24 +135,36 @@ function checkTierOrder(reader: FieldReader, tiers: readonly { upTo: number | nu
 }
 
 interface Dated {
+  readonly id: string;
   readonly effectiveFrom: DayNumber;
   readonly effectiveTo: DayNumber | null;
   readonly path: string;
 }
 
-function checkNoOverlap(reader: FieldReader, items: readonly Dated[]): void {
-  for (const item of items) {
+/**
+ * Versions must tile time from the first one on: no two in force on the same day, and no
+ * day without one, or some period would have no price. An `effectiveTo` (inclusive) is
+ * optional; when given it must end the day before the next version starts.
+ */
+function checkContinuity(reader: FieldReader, items: readonly Dated[]): void {
+  const sorted = [...items].sort((a, b) => a.effectiveFrom - b.effectiveFrom);
+  sorted.forEach((item, i) => {
+    const next = sorted[i + 1];
+    const previous = sorted[i - 1];
     if (item.effectiveTo !== null && item.effectiveTo < item.effectiveFrom) {
       reader.fail(`${item.path}.effectiveTo`, 'must not be before effectiveFrom');
+    } else if (item.effectiveTo !== null && !next) {
+      reader.fail(`${item.path}.effectiveTo`, 'the latest version must stay in force (no effectiveTo): no version follows it');
+    } else if (item.effectiveTo !== null && next && item.effectiveTo >= next.effectiveFrom) {
+      reader.fail(`${next.path}.effectiveFrom`, `overlaps ${item.path}, in force until ${formatJstDate(item.effectiveTo)}`);
+    } else if (item.effectiveTo !== null && next && item.effectiveTo + 1 < next.effectiveFrom) {
+      reader.fail(`${item.path}.effectiveTo`, `leaves days without a version before ${next.path} starts on ${formatJstDate(next.effectiveFrom)}`);
     }
-  }
-  const sorted = [...items].sort((a, b) => a.effectiveFrom - b.effectiveFrom);
-  sorted.slice(1).forEach((item, i) => {
-    const previous = sorted[i]!;
-    const overlaps = previous.effectiveFrom === item.effectiveFrom ||
-      (previous.effectiveTo !== null && previous.effectiveTo >= item.effectiveFrom);
-    if (overlaps) {
+    if (previous && previous.effectiveFrom === item.effectiveFrom) {
       reader.fail(`${item.path}.effectiveFrom`, `overlaps ${previous.path}, in force from ${formatJstDate(previous.effectiveFrom)}`);
+    }
+    if (items.slice(0, items.indexOf(item)).some((other) => other.id === item.id)) {
+      reader.fail(`${item.path}.id`, `duplicates the id "${item.id}" of another version`);
     }
   });
 }
@@ -170,7 +190,7 @@ class FieldReader {
 
   optionalField<T>(object: Json, base: string, name: string, read: (value: unknown, path: string) => T): T | null {
     const value = object[name];
-    return value === undefined || value === null ? null : read(value, `${base}.${name}`);
+    return value === undefined || value === null ? null : read(value, base ? `${base}.${name}` : name);
   }
 
   object(value: unknown, path: string): Json {

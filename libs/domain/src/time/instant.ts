@@ -16,6 +16,8 @@ const RFC3339 =
   /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
 
 const MS_PER_MINUTE = 60_000;
+/** Date.UTC reads years 0–99 as 1900–1999; billing has no business before the epoch anyway. */
+export const MIN_YEAR = 1970;
 
 export function parseInstant(text: string): Instant {
   const match = RFC3339.exec(text);
@@ -29,6 +31,7 @@ export function parseInstant(text: string): Instant {
   const [, y, mo, d, h, mi, s, frac = '', zulu, sign, oh, om] = match;
   const year = Number(y), month = Number(mo), day = Number(d);
   const hour = Number(h), minute = Number(mi), second = Number(s);
+  if (year < MIN_YEAR) throw new InvalidInstantError(`year ${y} is before ${MIN_YEAR}`);
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
     throw new InvalidInstantError(`${y}-${mo}-${d} is not a calendar date`);
   }

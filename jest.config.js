@@ -8,6 +8,8 @@ module.exports = {
   moduleNameMapper: {
     '^@smartme/domain$': '<rootDir>/libs/domain/src',
     '^@smartme/domain/(.*)$': '<rootDir>/libs/domain/src/$1',
+    '^@smartme/(ports|adapters|application)$': '<rootDir>/libs/$1/src',
+    '^@smartme/adapters/(.*)$': '<rootDir>/libs/adapters/src/$1',
   },
   testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
 };

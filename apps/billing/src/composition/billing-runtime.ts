@@ -1,0 +1,68 @@
+import { EmbeddedClient } from '@smartme/adapters/sql/embedded-client';
+import { loadTariffFile } from '@smartme/adapters/config/tariff-file';
+import { EVENT_STORE_MIGRATIONS } from '@smartme/adapters/sql/event-store.schema';
+import { migrate } from '@smartme/adapters/sql/migrations';
+import { PostgresClient } from '@smartme/adapters/sql/postgres-client';
+import { PROJECTION_MIGRATIONS } from '@smartme/adapters/sql/projections.schema';
+import { SqlClient } from '@smartme/adapters/sql/sql-client';
+import { SqlDeadLetterStore } from '@smartme/adapters/sql/sql-dead-letter-store';
+import { SqlEventStore } from '@smartme/adapters/sql/sql-event-store';
+import { SqlExclusiveLock } from '@smartme/adapters/sql/sql-exclusive-lock';
+import { SqlProjections } from '@smartme/adapters/sql/sql-projections';
+import {
+  BillingSettings,
+  Ingestion,
+  PeriodClose,
+  Projector,
+  Recompute,
+  Redrive,
+  Replay,
+  Reports,
+  billingSettings,
+} from '@smartme/application';
+import { Clock, DeadLetterStore, EventStore, ProjectionStore, systemClock } from '@smartme/ports';
+import { RuntimeOptions } from './runtime-options';
+
+/** Every adapter and use case of one process, wired; the CLI and the NestJS app share it. */
+export interface BillingRuntime {
+  readonly settings: BillingSettings;
+  readonly client: SqlClient;
+  readonly events: EventStore;
+  readonly deadLetters: DeadLetterStore;
+  readonly projections: ProjectionStore;
+  readonly projector: Projector;
+  readonly ingestion: Ingestion;
+  readonly close: PeriodClose;
+  readonly replay: Replay;
+  readonly recompute: Recompute;
+  readonly redrive: Redrive;
+  readonly reports: Reports;
+  shutdown(): Promise<void>;
+}
+
+export async function openBillingRuntime(options: RuntimeOptions, clock: Clock = systemClock): Promise<BillingRuntime> {
+  // The tariff is checked before anything is opened: a bad file is a configuration error.
+  const settings = billingSettings(loadTariffFile(options.tariffPath), options);
+  const client: SqlClient = options.databaseUrl ? new PostgresClient(options.databaseUrl) : await EmbeddedClient.open(options.dataDir);
+  try {
+    await migrate(client, [...EVENT_STORE_MIGRATIONS, ...PROJECTION_MIGRATIONS]);
+  } catch (error) {
+    await client.close();
+    throw error;
+  }
+  const events = new SqlEventStore(client);
+  const deadLetters = new SqlDeadLetterStore(client);
+  const projections = new SqlProjections(client);
+  const lock = new SqlExclusiveLock(client);
+  const projector = new Projector(events, projections);
+  const ingestion = new Ingestion(events, deadLetters, clock, settings);
+  return {
+    settings, client, events, deadLetters, projections, projector, ingestion,
+    close: new PeriodClose(events, projections, projector, lock, settings),
+    replay: new Replay(events, projections, lock),
+    recompute: new Recompute(events, projections, projector, lock, clock, settings),
+    redrive: new Redrive(deadLetters, ingestion),
+    reports: new Reports(projections, settings),
+    shutdown: () => client.close(),
+  };
+}

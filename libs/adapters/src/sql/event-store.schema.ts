@@ -1,0 +1,69 @@
+import { Migration } from './migrations';
+
+/**
+ * The event store, its outbox and the dead letters.
+ *
+ * `billing_events`: one row per event, `position` the global order (an identity: gaps
+ * where a transaction rolled back), `event_id` the idempotency key, `content_hash` what
+ * tells a duplicate from a conflict, `tx` the writing transaction, which readers compare
+ * with their snapshot's xmin so that they never pass an event still being committed.
+ * Indexes beyond the keys: readers follow `position` (the primary key, also serving
+ * `headPosition`'s backward scan); per-organisation look-ups (explain, usage, contracts of
+ * one organisation) use (org_id, position); the charges, a tiny share of the rows, have a
+ * partial index so that listing them never scans the input events. No index on `tx`: the
+ * visibility test only ever filters the rows a position range scan yields.
+ *
+ * `outbox`: charges waiting for publication, written in the transaction that stores them.
+ * `dead_letters`: rejected input as received; `seq` keeps "oldest first" stable for
+ * letters received in the same transaction (they share `received_at`).
+ */
+export const EVENT_STORE_MIGRATIONS: Migration[] = [
+  {
+    id: '001-billing-events',
+    sql: `
+      CREATE TABLE billing_events (
+        position bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        event_id text NOT NULL UNIQUE,
+        type text NOT NULL,
+        org_id text NOT NULL,
+        source text NOT NULL,
+        time text NOT NULL,
+        data jsonb NOT NULL,
+        content_hash text NOT NULL,
+        recorded_at timestamptz NOT NULL DEFAULT now(),
+        tx xid8 NOT NULL DEFAULT pg_current_xact_id()
+      );
+      CREATE INDEX billing_events_by_org ON billing_events (org_id, position);
+      CREATE INDEX billing_events_charges ON billing_events (position) WHERE type IN ('ChargeIssued', 'ChargeAdjusted');
+    `,
+  },
+  {
+    id: '002-outbox',
+    sql: `
+      CREATE TABLE outbox (
+        charge_id text PRIMARY KEY,
+        position bigint NOT NULL REFERENCES billing_events (position),
+        published_at timestamptz
+      );
+      CREATE INDEX outbox_unpublished ON outbox (position) WHERE published_at IS NULL;
+    `,
+  },
+  {
+    id: '003-dead-letters',
+    sql: `
+      CREATE TABLE dead_letters (
+        id text PRIMARY KEY,
+        seq bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
+        received_at timestamptz NOT NULL DEFAULT now(),
+        source text NOT NULL,
+        reason text NOT NULL,
+        raw bytea NOT NULL,
+        raw_hash text NOT NULL,
+        event_id text,
+        resolved_at timestamptz,
+        UNIQUE (source, raw_hash)
+      );
+      CREATE INDEX dead_letters_unresolved ON dead_letters (seq) WHERE resolved_at IS NULL;
+    `,
+  },
+];

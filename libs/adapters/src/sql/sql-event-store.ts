@@ -1,0 +1,186 @@
+import { StoredEvent, billedOrganisation } from '@smartme/domain';
+import { AppendOutcome, EventRecord, EventStore, ReadAllOptions, RecordedEvent } from '@smartme/ports';
+import { contentHashOf } from './content-hash';
+import { SqlClient, SqlExecutor } from './sql-client';
+
+export const DEFAULT_READ_BATCH_SIZE = 5000;
+
+/**
+ * The transaction-scoped advisory lock appends take before inserting, so that appenders
+ * take turns: positions are then handed out in commit order. Without it, two concurrent
+ * batches interleave their positions (one sequence, row by row), and once the transaction
+ * with the lower xid commits, a reader would read its rows and move past the other's
+ * lower positions for good; the xmin rule alone cannot see that.
+ */
+export const APPEND_LOCK_KEY = 7_302_114_902_002n;
+
+const LOCK_APPENDS = `SELECT pg_advisory_xact_lock(${APPEND_LOCK_KEY})`;
+
+/** The batch as parallel arrays: one statement (one round trip) whatever its size. */
+const INSERT_EVENTS = `
+  INSERT INTO billing_events (event_id, type, org_id, source, time, data, content_hash)
+  SELECT event_id, type, org_id, source, time, data::jsonb, content_hash
+  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+    WITH ORDINALITY AS batch (event_id, type, org_id, source, time, data, content_hash, ordinal)
+  ORDER BY ordinal
+  ON CONFLICT (event_id) DO NOTHING
+  RETURNING event_id, position`;
+
+/** The events and their outbox entries in one statement, hence one transaction. */
+const INSERT_CHARGES = `
+  WITH appended AS (${INSERT_EVENTS}),
+  queued AS (INSERT INTO outbox (charge_id, position) SELECT event_id, position FROM appended)
+  SELECT event_id, position FROM appended`;
+
+const FIND_EXISTING = 'SELECT event_id, position, content_hash FROM billing_events WHERE event_id = ANY($1::text[])';
+
+/**
+ * Only rows written by transactions older than every transaction still running: a
+ * transaction that took a lower position but has not committed yet keeps everything
+ * after it out of sight until it ends (the Emmett rule), so a reader that moves past a
+ * position never comes back to find an event it missed.
+ */
+const READABLE = 'tx < pg_snapshot_xmin(pg_current_snapshot())';
+
+const READ_BATCH = `
+  SELECT position, event_id, type, source, time, data FROM billing_events
+  WHERE position > $1::bigint AND ${READABLE}
+  ORDER BY position
+  LIMIT $2`;
+
+const HEAD_POSITION = `SELECT coalesce(max(position), 0)::bigint AS head FROM billing_events WHERE ${READABLE}`;
+
+const CHARGE_TYPES: ReadonlySet<string> = new Set(['ChargeIssued', 'ChargeAdjusted']);
+
+interface PreparedRecord {
+  readonly id: string;
+  readonly type: string;
+  readonly orgId: string;
+  readonly source: string;
+  readonly time: string;
+  readonly data: string;
+  readonly hash: string;
+}
+
+interface EventRow {
+  readonly position: bigint | string;
+  readonly event_id: string;
+  readonly type: string;
+  readonly source: string;
+  readonly time: string;
+  readonly data: unknown;
+}
+
+/** The event store on PostgreSQL or PGlite (the same SQL on both). */
+export class SqlEventStore implements EventStore {
+  constructor(private readonly client: SqlClient) {}
+
+  append(records: readonly EventRecord[]): Promise<AppendOutcome[]> {
+    return this.appendBatch(records, INSERT_EVENTS);
+  }
+
+  appendCharges(records: readonly EventRecord[]): Promise<AppendOutcome[]> {
+    const notCharge = records.find((record) => !CHARGE_TYPES.has(record.event.type));
+    if (notCharge) {
+      return Promise.reject(new TypeError(`appendCharges takes charge events only, got ${notCharge.event.type} ${notCharge.event.id}`));
+    }
+    return this.appendBatch(records, INSERT_CHARGES);
+  }
+
+  async *readAll(options: ReadAllOptions): AsyncGenerator<readonly RecordedEvent[], void, undefined> {
+    const batchSize = options.batchSize ?? DEFAULT_READ_BATCH_SIZE;
+    if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
+    let after = options.after;
+    for (;;) {
+      const rows = await this.client.query<EventRow>(READ_BATCH, [after.toString(), batchSize]);
+      if (rows.length > 0) {
+        const batch = rows.map(recordedEventOf);
+        after = batch[batch.length - 1]!.position;
+        yield batch;
+      }
+      if (rows.length < batchSize) return;
+    }
+  }
+
+  async headPosition(): Promise<bigint> {
+    const [row] = await this.client.query<{ head: bigint | string }>(HEAD_POSITION);
+    return BigInt(row?.head ?? 0);
+  }
+
+  private async appendBatch(records: readonly EventRecord[], insert: string): Promise<AppendOutcome[]> {
+    if (records.length === 0) return [];
+    const prepared = records.map(prepare);
+    // The first occurrence of an id in the batch is the one sent; later ones are judged
+    // against whatever stands for that id (the stored event, or that first occurrence).
+    const firstOf = new Map<string, PreparedRecord>();
+    for (const record of prepared) if (!firstOf.has(record.id)) firstOf.set(record.id, record);
+    const toInsert = [...firstOf.values()];
+
+    const { appended, existing } = await this.client.transaction(async (tx) => {
+      await tx.query(LOCK_APPENDS);
+      const inserted = await tx.query<{ event_id: string; position: bigint | string }>(insert, columnsOf(toInsert));
+      const appendedAt = new Map(inserted.map((row) => [row.event_id, BigInt(row.position)]));
+      const missing = toInsert.filter((record) => !appendedAt.has(record.id)).map((record) => record.id);
+      return { appended: appendedAt, existing: await findExisting(tx, missing) };
+    });
+
+    return prepared.map((record): AppendOutcome => {
+      const appendedAt = appended.get(record.id);
+      if (appendedAt !== undefined) {
+        if (firstOf.get(record.id) === record) return { eventId: record.id, status: 'appended', position: appendedAt };
+        return outcome(record, { position: appendedAt, hash: firstOf.get(record.id)!.hash });
+      }
+      const stored = existing.get(record.id);
+      if (!stored) throw new Error(`event ${record.id} was neither appended nor found in the store`);
+      return outcome(record, stored);
+    });
+  }
+}
+
+function outcome(record: PreparedRecord, standing: { position: bigint; hash: string }): AppendOutcome {
+  return { eventId: record.id, status: record.hash === standing.hash ? 'duplicate' : 'conflict', position: standing.position };
+}
+
+async function findExisting(tx: SqlExecutor, ids: readonly string[]): Promise<Map<string, { position: bigint; hash: string }>> {
+  if (ids.length === 0) return new Map();
+  const rows = await tx.query<{ event_id: string; position: bigint | string; content_hash: string }>(FIND_EXISTING, [ids]);
+  return new Map(rows.map((row) => [row.event_id, { position: BigInt(row.position), hash: row.content_hash }]));
+}
+
+function prepare(record: EventRecord): PreparedRecord {
+  const { event, source } = record;
+  return {
+    id: event.id,
+    type: event.type,
+    orgId: organisationOf(event),
+    source,
+    time: event.time,
+    data: JSON.stringify(event.data),
+    hash: contentHashOf(record),
+  };
+}
+
+/** The organisation a stored event belongs to: the billed one for input, the charged one for charges. */
+export function organisationOf(event: StoredEvent): string {
+  return event.type === 'ChargeIssued' || event.type === 'ChargeAdjusted' ? event.data.orgId : billedOrganisation(event);
+}
+
+function columnsOf(records: readonly PreparedRecord[]): string[][] {
+  return [
+    records.map((record) => record.id),
+    records.map((record) => record.type),
+    records.map((record) => record.orgId),
+    records.map((record) => record.source),
+    records.map((record) => record.time),
+    records.map((record) => record.data),
+    records.map((record) => record.hash),
+  ];
+}
+
+function recordedEventOf(row: EventRow): RecordedEvent {
+  return {
+    event: { id: row.event_id, type: row.type, time: row.time, data: row.data } as StoredEvent,
+    source: row.source,
+    position: BigInt(row.position),
+  };
+}

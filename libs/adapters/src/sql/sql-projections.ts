@@ -1,0 +1,246 @@
+import {
+  BillingState,
+  Charge,
+  ChargeEvent,
+  ContractEvent,
+  DailyCounters,
+  IdLifecycleEvent,
+  IdTimeline,
+  OrganisationUsage,
+  StoredEvent,
+  applicationSortKey,
+  billedOrganisation,
+  evolveIdLifecycle,
+  evolveVerification,
+} from '@smartme/domain';
+import {
+  ChargeFilter,
+  IssuedChargeEvent,
+  OrganisationRecord,
+  ProjectionStore,
+  RecordedEvent,
+  ReplacementReport,
+} from '@smartme/ports';
+import { SqlClient, SqlExecutor } from './sql-client';
+
+const CHECKPOINT = 'billing';
+const WRITE_BATCH = 5000;
+
+/**
+ * The projections on PostgreSQL or PGlite. A batch is applied in one transaction with
+ * the checkpoint: ID timelines touched by the batch are loaded, the domain's evolvers
+ * place each event and yield the change of the daily counters, and only those changes
+ * are written back, so a batch costs a handful of round trips whatever its history.
+ */
+export class SqlProjections implements ProjectionStore {
+  constructor(private readonly client: SqlClient) {}
+
+  async checkpoint(): Promise<bigint> {
+    const [row] = await this.client.query<{ position: bigint }>('SELECT position FROM projection_checkpoint WHERE name = $1', [CHECKPOINT]);
+    return row?.position ?? 0n;
+  }
+
+  async apply(batch: readonly RecordedEvent[]): Promise<void> {
+    if (batch.length === 0) return;
+    await this.client.transaction(async (tx) => {
+      // Locking the checkpoint makes concurrent projectors take turns; events at or
+      // below it were applied by someone else and are skipped.
+      const [row] = await tx.query<{ position: bigint }>('SELECT position FROM projection_checkpoint WHERE name = $1 FOR UPDATE', [CHECKPOINT]);
+      const events = batch.filter((record) => record.position > (row?.position ?? 0n));
+      if (events.length === 0) return;
+      await this.applyUsage(tx, events.map((record) => record.event));
+      await writeApplications(tx, events.flatMap(({ event }) => (isApplication(event) ? [event] : [])));
+      await writeCharges(tx, events.flatMap(({ event, position }) => (isCharge(event) ? [{ event, position }] : [])));
+      await tx.query('UPDATE projection_checkpoint SET position = $2 WHERE name = $1', [CHECKPOINT, events[events.length - 1]!.position]);
+    });
+  }
+
+  async organisationIds(): Promise<string[]> {
+    const rows = await this.client.query<{ org_id: string }>(
+      'SELECT org_id FROM applications UNION SELECT org_id FROM usage_days UNION SELECT org_id FROM charges ORDER BY org_id');
+    return rows.map((row) => row.org_id);
+  }
+
+  async organisations(orgIds?: readonly string[]): Promise<OrganisationRecord[]> {
+    const ids = orgIds ?? (await this.organisationIds());
+    const filter = 'WHERE org_id = ANY($1::text[])';
+    const [applications, days, charges] = await Promise.all([
+      this.client.query<{ org_id: string; event: ContractEvent }>(`SELECT org_id, event FROM applications ${filter} ORDER BY org_id, sort_key`, [ids]),
+      this.client.query<{ org_id: string; day: number; registrations: number; active_change: number; verifications_counted: number; verifications_internal: number }>(
+        `SELECT org_id, day, registrations, active_change, verifications_counted, verifications_internal FROM usage_days ${filter}`, [ids]),
+      this.client.query<{ org_id: string; event: ChargeEvent }>(`SELECT org_id, event FROM charges ${filter} ORDER BY position`, [ids]),
+    ]);
+    const records = new Map(ids.map((orgId) => [orgId, { orgId, applications: [] as ContractEvent[], usage: new DailyCounters(), issued: [] as Charge[] }]));
+    for (const row of applications) records.get(row.org_id)?.applications.push(row.event);
+    for (const row of days) {
+      const usage = records.get(row.org_id)?.usage;
+      usage?.add(row.day, 'registrations', row.registrations);
+      usage?.add(row.day, 'activeChange', row.active_change);
+      usage?.add(row.day, 'verificationsCounted', row.verifications_counted);
+      usage?.add(row.day, 'verificationsInternal', row.verifications_internal);
+    }
+    for (const row of charges) records.get(row.org_id)?.issued.push(row.event.data);
+    return [...records.values()];
+  }
+
+  async charges(filter: ChargeFilter = {}): Promise<IssuedChargeEvent[]> {
+    const rows = await this.client.query<{ position: bigint; event: ChargeEvent }>(
+      `SELECT position, event FROM charges
+        WHERE ($1::text IS NULL OR org_id = $1) AND ($2::text IS NULL OR period = $2) AND ($3::text IS NULL OR kind = $3)
+        ORDER BY position`,
+      [filter.orgId ?? null, filter.period ?? null, filter.kind ?? null]);
+    return rows.map((row) => ({ position: row.position, event: row.event }));
+  }
+
+  async replace(state: BillingState, position: bigint, charges: readonly IssuedChargeEvent[]): Promise<ReplacementReport> {
+    return this.client.transaction(async (tx) => {
+      for (const table of TABLES) {
+        await tx.query(`CREATE TEMP TABLE rebuilt_${table} (LIKE ${table} INCLUDING DEFAULTS) ON COMMIT DROP`);
+      }
+      await writeState(tx, state, charges, 'rebuilt_');
+      const differences: Record<string, number> = {};
+      for (const table of TABLES) differences[table] = await countDifferences(tx, table);
+      for (const table of TABLES) {
+        await tx.query(`DELETE FROM ${table}`);
+        await tx.query(`INSERT INTO ${table} SELECT * FROM rebuilt_${table}`);
+      }
+      await tx.query('UPDATE projection_checkpoint SET position = $2 WHERE name = $1', [CHECKPOINT, position]);
+      return { equal: Object.values(differences).every((count) => count === 0), differences };
+    });
+  }
+
+  private async applyUsage(tx: SqlExecutor, events: readonly StoredEvent[]): Promise<void> {
+    const lifecycle = events.filter((event): event is IdLifecycleEvent => event.type === 'IdRegistered' || event.type === 'IdRevoked');
+    const verifications = events.filter((event) => event.type === 'CredentialVerified');
+    if (lifecycle.length === 0 && verifications.length === 0) return;
+    const usages = await loadTimelines(tx, lifecycle);
+    const touched = new Set<string>();
+    for (const event of events) {
+      if (event.type === 'IdRegistered' || event.type === 'IdRevoked') {
+        evolveIdLifecycle(usageOf(usages, event.data.orgId), event);
+        touched.add(timelineKey(event.data.orgId, event.data.idId));
+      } else if (event.type === 'CredentialVerified') {
+        evolveVerification(usageOf(usages, event.data.holderOrgId), event);
+      }
+    }
+    await writeTimelines(tx, '', [...usages].flatMap(([orgId, usage]) =>
+      [...usage.ids].filter(([idId]) => touched.has(timelineKey(orgId, idId))).map(([idId, timeline]) => ({ orgId, idId, timeline }))));
+    await addUsageDays(tx, '', usages, true);
+  }
+}
+
+const TABLES = ['id_timelines', 'usage_days', 'applications', 'charges'] as const;
+
+function isApplication(event: StoredEvent): event is ContractEvent {
+  return event.type === 'ContractOpened' || event.type === 'IdServiceAdded' || event.type === 'HeadcountChanged' || event.type === 'ContractClosed';
+}
+
+function isCharge(event: StoredEvent): event is ChargeEvent {
+  return event.type === 'ChargeIssued' || event.type === 'ChargeAdjusted';
+}
+
+const timelineKey = (orgId: string, idId: string) => `${orgId}\u0000${idId}`;
+
+/** Working sets start with the touched IDs' stored timelines and empty counters, which then collect deltas. */
+async function loadTimelines(tx: SqlExecutor, events: readonly IdLifecycleEvent[]): Promise<Map<string, OrganisationUsage>> {
+  const usages = new Map<string, OrganisationUsage>();
+  if (events.length === 0) return usages;
+  const keys = new Map(events.map((event) => [timelineKey(event.data.orgId, event.data.idId), event.data]));
+  const rows = await tx.query<{ org_id: string; id_id: string; timeline: IdTimeline }>(
+    `SELECT t.org_id, t.id_id, t.timeline FROM id_timelines t
+       JOIN unnest($1::text[], $2::text[]) AS k(org_id, id_id) ON t.org_id = k.org_id AND t.id_id = k.id_id`,
+    [[...keys.values()].map((k) => k.orgId), [...keys.values()].map((k) => k.idId)]);
+  for (const row of rows) usageOf(usages, row.org_id).ids.set(row.id_id, row.timeline);
+  return usages;
+}
+
+function usageOf(usages: Map<string, OrganisationUsage>, orgId: string): OrganisationUsage {
+  let usage = usages.get(orgId);
+  if (!usage) {
+    usage = { ids: new Map(), counters: new DailyCounters(), verificationIds: new Set() };
+    usages.set(orgId, usage);
+  }
+  return usage;
+}
+
+async function writeTimelines(tx: SqlExecutor, prefix: string, rows: readonly { orgId: string; idId: string; timeline: IdTimeline }[]): Promise<void> {
+  for (const chunk of chunks(rows)) {
+    await tx.query(
+      `INSERT INTO ${prefix}id_timelines (org_id, id_id, timeline)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[])
+       ON CONFLICT (org_id, id_id) DO UPDATE SET timeline = EXCLUDED.timeline`,
+      [chunk.map((r) => r.orgId), chunk.map((r) => r.idId), chunk.map((r) => JSON.stringify(r.timeline))]);
+  }
+}
+
+/** Adds counter deltas (or, on a rebuild, full counters) to the stored days; all-zero days are not stored. */
+async function addUsageDays(tx: SqlExecutor, prefix: string, usages: ReadonlyMap<string, OrganisationUsage>, pruneZeros: boolean): Promise<void> {
+  const rows = [...usages].flatMap(([orgId, usage]) =>
+    usage.counters.entries()
+      .filter(([, c]) => c.registrations || c.activeChange || c.verificationsCounted || c.verificationsInternal)
+      .map(([day, c]) => [orgId, day, c.registrations, c.activeChange, c.verificationsCounted, c.verificationsInternal] as const));
+  for (const chunk of chunks(rows)) {
+    await tx.query(
+      `INSERT INTO ${prefix}usage_days AS u (org_id, day, registrations, active_change, verifications_counted, verifications_internal)
+       SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::int[], $5::int[], $6::int[])
+       ON CONFLICT (org_id, day) DO UPDATE SET
+         registrations = u.registrations + EXCLUDED.registrations,
+         active_change = u.active_change + EXCLUDED.active_change,
+         verifications_counted = u.verifications_counted + EXCLUDED.verifications_counted,
+         verifications_internal = u.verifications_internal + EXCLUDED.verifications_internal`,
+      [0, 1, 2, 3, 4, 5].map((column) => chunk.map((row) => row[column])));
+  }
+  if (pruneZeros && rows.length > 0) {
+    await tx.query(
+      `DELETE FROM ${prefix}usage_days WHERE org_id = ANY($1::text[])
+         AND registrations = 0 AND active_change = 0 AND verifications_counted = 0 AND verifications_internal = 0`,
+      [[...usages.keys()]]);
+  }
+}
+
+async function writeApplications(tx: SqlExecutor, applications: readonly ContractEvent[], prefix = ''): Promise<void> {
+  for (const chunk of chunks(applications)) {
+    await tx.query(
+      `INSERT INTO ${prefix}applications (event_id, org_id, sort_key, event)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[]) ON CONFLICT (event_id) DO NOTHING`,
+      [chunk.map((e) => e.id), chunk.map((e) => billedOrganisation(e)), chunk.map(applicationSortKey), chunk.map((e) => JSON.stringify(e))]);
+  }
+}
+
+async function writeCharges(tx: SqlExecutor, charges: readonly IssuedChargeEvent[], prefix = ''): Promise<void> {
+  for (const chunk of chunks(charges)) {
+    await tx.query(
+      `INSERT INTO ${prefix}charges (charge_id, org_id, kind, period, revision, position, event)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::bigint[], $7::jsonb[])
+       ON CONFLICT (charge_id) DO NOTHING`,
+      [
+        chunk.map((c) => c.event.data.chargeId), chunk.map((c) => c.event.data.orgId), chunk.map((c) => c.event.data.kind),
+        chunk.map((c) => c.event.data.period), chunk.map((c) => c.event.data.revision), chunk.map((c) => c.position.toString()),
+        chunk.map((c) => JSON.stringify(c.event)),
+      ]);
+  }
+}
+
+async function writeState(tx: SqlExecutor, state: BillingState, charges: readonly IssuedChargeEvent[], prefix: string): Promise<void> {
+  const usages = new Map([...state.organisations].map(([orgId, org]) => [orgId, org.usage]));
+  await writeTimelines(tx, prefix, [...usages].flatMap(([orgId, usage]) =>
+    [...usage.ids].map(([idId, timeline]) => ({ orgId, idId, timeline }))));
+  await addUsageDays(tx, prefix, usages, false);
+  await writeApplications(tx, [...state.organisations.values()].flatMap((org) => org.applications), prefix);
+  await writeCharges(tx, charges, prefix);
+}
+
+/** Rows only in the live table or only in the rebuilt one. */
+async function countDifferences(tx: SqlExecutor, table: string): Promise<number> {
+  const [row] = await tx.query<{ count: number }>(
+    `SELECT ((SELECT count(*) FROM (SELECT * FROM ${table} EXCEPT ALL SELECT * FROM rebuilt_${table}) a)
+           + (SELECT count(*) FROM (SELECT * FROM rebuilt_${table} EXCEPT ALL SELECT * FROM ${table}) b))::int AS count`);
+  return row?.count ?? 0;
+}
+
+function chunks<T>(items: readonly T[]): T[][] {
+  const result: T[][] = [];
+  for (let i = 0; i < items.length; i += WRITE_BATCH) result.push(items.slice(i, i + WRITE_BATCH));
+  return result;
+}
+

@@ -1,0 +1,8 @@
+/** The time, as the service reads it: a port so that tests and `close --as-of` can set it. */
+export interface Clock {
+  nowMs(): number;
+}
+
+export const CLOCK = Symbol('Clock');
+
+export const systemClock: Clock = { nowMs: () => Date.now() };

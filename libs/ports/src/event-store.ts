@@ -1,0 +1,50 @@
+import { StoredEvent } from '@smartme/domain';
+
+/** An event to store: the domain event and the CloudEvent `source` it came from. */
+export interface EventRecord {
+  readonly event: StoredEvent;
+  readonly source: string;
+}
+
+/** An event as stored, at its global position (ascending, gap-tolerant). */
+export interface RecordedEvent extends EventRecord {
+  readonly position: bigint;
+}
+
+/**
+ * What appending one event did. The event id is the idempotency key, forever:
+ * - `appended`: stored now;
+ * - `duplicate`: the same id with the same content was stored before (nothing changes);
+ * - `conflict`: the same id with different content was stored before; the first stands.
+ * `position` is where the stored event (the new one, or the first one) lives.
+ */
+export interface AppendOutcome {
+  readonly eventId: string;
+  readonly status: 'appended' | 'duplicate' | 'conflict';
+  readonly position: bigint;
+}
+
+export interface ReadAllOptions {
+  /** Read events after this position (exclusive); 0n reads from the start. */
+  readonly after: bigint;
+  readonly batchSize?: number;
+}
+
+/**
+ * The event store: the single source of truth. Appends are batched (one round trip per
+ * batch) and idempotent by event id; readers follow the global position without ever
+ * skipping an event whose transaction committed late.
+ */
+export interface EventStore {
+  append(records: readonly EventRecord[]): Promise<AppendOutcome[]>;
+  /**
+   * Appends charge events and, in the same transaction, their outbox entries for
+   * publication to invoicing: a charge is stored and queued together or not at all.
+   */
+  appendCharges(records: readonly EventRecord[]): Promise<AppendOutcome[]>;
+  readAll(options: ReadAllOptions): AsyncIterable<readonly RecordedEvent[]>;
+  /** The position of the last readable event (0n when empty). */
+  headPosition(): Promise<bigint>;
+}
+
+export const EVENT_STORE = Symbol('EventStore');

@@ -1,0 +1,4 @@
+export * from './clock';
+export * from './event-store';
+export * from './dead-letters';
+export * from './projections';

@@ -1,0 +1,54 @@
+import { BillingState, Charge, ChargeEvent, ContractEvent, DailyCounters } from '@smartme/domain';
+import { RecordedEvent } from './event-store';
+
+/** What the projections hold of one organisation: the materials of its ledger. */
+export interface OrganisationRecord {
+  readonly orgId: string;
+  /** In evaluation order: event time, ties by event id. */
+  readonly applications: readonly ContractEvent[];
+  readonly usage: DailyCounters;
+  readonly issued: readonly Charge[];
+}
+
+export interface ChargeFilter {
+  readonly orgId?: string;
+  readonly period?: string;
+  readonly kind?: string;
+}
+
+/** An issued charge event with the position it was stored at. */
+export interface IssuedChargeEvent {
+  readonly position: bigint;
+  readonly event: ChargeEvent;
+}
+
+export interface ReplacementReport {
+  /** Whether the rebuilt state equals what the projections held before. */
+  readonly equal: boolean;
+  /** Per table: rows that differ (only in the old state or only in the new one). */
+  readonly differences: Readonly<Record<string, number>>;
+}
+
+/**
+ * The read models the service keeps from the event stream. Each batch is applied with
+ * the checkpoint in one transaction, so a crash resumes exactly where the state is.
+ */
+export interface ProjectionStore {
+  checkpoint(): Promise<bigint>;
+  /** Applies events after the checkpoint (older ones in the batch are skipped) and moves it. */
+  apply(batch: readonly RecordedEvent[]): Promise<void>;
+  organisationIds(): Promise<string[]>;
+  organisations(orgIds?: readonly string[]): Promise<OrganisationRecord[]>;
+  charges(filter?: ChargeFilter): Promise<IssuedChargeEvent[]>;
+  /** Replaces every projection with a state rebuilt from the whole stream, up to `position`. */
+  replace(state: BillingState, position: bigint, charges: readonly IssuedChargeEvent[]): Promise<ReplacementReport>;
+}
+
+export const PROJECTION_STORE = Symbol('ProjectionStore');
+
+/** Runs work while holding a named lock that other processes sharing the store respect. */
+export interface ExclusiveLock {
+  runExclusive<T>(name: string, work: () => Promise<T>): Promise<T>;
+}
+
+export const EXCLUSIVE_LOCK = Symbol('ExclusiveLock');

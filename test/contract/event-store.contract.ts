@@ -1,0 +1,470 @@
+/**
+ * The event store contract (libs/ports/src/event-store.ts), run against every adapter by
+ * the *-event-store.spec.ts files, and the databases those suites run on.
+ *
+ * One store per `describe` (PGlite takes seconds to open); every test uses its own event
+ * ids and reads only after the head it saw first, so the tests do not see each other.
+ * The cases run in order: the first one checks the empty store.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { ChargeIssued, CredentialVerified, IdRegistered, StoredEvent } from '@smartme/domain';
+import { AppendOutcome, EventRecord, EventStore, RecordedEvent } from '@smartme/ports';
+import { EmbeddedClient } from '../../libs/adapters/src/sql/embedded-client';
+import { EVENT_STORE_MIGRATIONS } from '../../libs/adapters/src/sql/event-store.schema';
+import { migrate } from '../../libs/adapters/src/sql/migrations';
+import { PostgresClient } from '../../libs/adapters/src/sql/postgres-client';
+import { SqlClient } from '../../libs/adapters/src/sql/sql-client';
+import { SqlEventStore } from '../../libs/adapters/src/sql/sql-event-store';
+
+/* ------------------------------------------------------------------------------------------ */
+/* Databases for the suites                                                                     */
+
+/** A migrated database of one test suite: the client can be closed and opened again on the same data. */
+export interface TestDatabase {
+  readonly client: SqlClient;
+  /** Closes the client and opens the same data again (a restart), migrating as a start does. */
+  reopen(): Promise<void>;
+  /** Closes the client and deletes the data. */
+  destroy(): Promise<void>;
+}
+
+/** PGlite in a fresh temporary directory. */
+export async function embeddedTestDatabase(): Promise<TestDatabase> {
+  const dir = mkdtempSync(join(tmpdir(), 'smartme-store-'));
+  const open = async (): Promise<SqlClient> => {
+    const client = await EmbeddedClient.open(dir);
+    await migrate(client, EVENT_STORE_MIGRATIONS);
+    return client;
+  };
+  return new ReopenableDatabase(await open(), open, () => rmSync(dir, { recursive: true, force: true }));
+}
+
+/** A fresh database with a random name on the PostgreSQL server at `serverUrl`, dropped by destroy(). */
+export async function postgresTestDatabase(serverUrl: string): Promise<TestDatabase & { readonly url: string }> {
+  const { url, drop } = await createPostgresDatabase(serverUrl);
+  const open = async (): Promise<SqlClient> => {
+    const client = new PostgresClient(url, { applicationName: 'contract-tests' });
+    await migrate(client, EVENT_STORE_MIGRATIONS);
+    return client;
+  };
+  return Object.assign(new ReopenableDatabase(await open(), open, drop), { url });
+}
+
+/** An empty database with a random name (so runs never share one), and how to drop it. */
+export async function createPostgresDatabase(serverUrl: string): Promise<{ readonly url: string; drop(): Promise<void> }> {
+  const name = `billing_test_${randomBytes(6).toString('hex')}`;
+  await withAdmin(serverUrl, (admin) => admin.query(`CREATE DATABASE ${name}`));
+  return {
+    url: databaseUrl(serverUrl, name),
+    drop: async () => {
+      await withAdmin(serverUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    },
+  };
+}
+
+export function databaseUrl(serverUrl: string, database: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+async function withAdmin<T>(serverUrl: string, work: (admin: Client) => Promise<T>): Promise<T> {
+  const admin = new Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    return await work(admin);
+  } finally {
+    await admin.end();
+  }
+}
+
+class ReopenableDatabase implements TestDatabase {
+  constructor(
+    private current: SqlClient,
+    private readonly open: () => Promise<SqlClient>,
+    private readonly remove: () => unknown,
+  ) {}
+
+  get client(): SqlClient {
+    return this.current;
+  }
+
+  async reopen(): Promise<void> {
+    await this.current.close();
+    this.current = await this.open();
+  }
+
+  async destroy(): Promise<void> {
+    await this.current.close();
+    await this.remove();
+  }
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Events                                                                                       */
+
+/** A prefix that keeps one test's event ids apart from every other test's. */
+export function uniquePrefix(): string {
+  return randomUUID().slice(0, 8);
+}
+
+export function idRegistered(id: string, orgId = 'acme', idId = `m-${id}`, time = '2025-10-12T09:30:00+09:00'): EventRecord {
+  const event: IdRegistered = { id, type: 'IdRegistered', time, data: { orgId, idId } };
+  return { event, source: 'identity-platform' };
+}
+
+export function credentialVerified(id: string, holderOrgId: string, verifierOrgId: string): EventRecord {
+  const event: CredentialVerified = {
+    id,
+    type: 'CredentialVerified',
+    time: '2025-10-13T18:05:59.123-05:30',
+    data: { holderOrgId, holderIdId: 'm-1', verifierOrgId },
+  };
+  return { event, source: 'identity-platform' };
+}
+
+export function chargeIssued(id: string, orgId = 'acme', amount = 600): EventRecord {
+  const event: ChargeIssued = {
+    id,
+    type: 'ChargeIssued',
+    time: '2025-11-01T01:00:00+09:00',
+    data: {
+      chargeId: id,
+      orgId,
+      kind: 'monthly-fee',
+      period: '2025-10',
+      quantity: 2,
+      amount,
+      currency: 'JPY',
+      tariffVersion: '2025-10',
+      termsVersion: '2025-10',
+      revision: 0,
+      adjusts: null,
+      lines: [
+        { from: 1, to: 100, quantity: 2, unitPrice: '300', amount: '600' },
+        { from: 101, to: null, quantity: 0, unitPrice: '0.333333333333333333', amount: '0' },
+      ],
+    },
+  };
+  return { event, source: 'smartme-billing' };
+}
+
+/** Data the domain never sends but the store must keep exactly: nesting, unicode, numbers. */
+export function oddlyShaped(id: string): EventRecord {
+  const data = {
+    orgId: '株式会社アクメ🎌',
+    idId: 'ｍ－０００１２３',
+    nested: [[1, [2, [3, []]]], { deep: [true, false, null, { empty: {} }] }],
+    numbers: [0, -1, 0.1 + 0.2, 2 ** 53 - 1, -1.5e-7, 1e21, 123456.789],
+    text: 'quote" backslash\\ newline\n tab\t nbsp\u00a0 rtl\u05d0 ZWJ👩‍👩‍👧 astral𝄞',
+    'key with spaces and 日本語': 'value',
+  };
+  return { event: { id, type: 'IdRegistered', time: '2025-10-12T09:30:00.5+09:00', data } as unknown as StoredEvent, source: 'ünïcode-source' };
+}
+
+/** Everything readAll yields after `after`, as one list, checking batch sizes on the way. */
+export async function readEverything(store: EventStore, after: bigint, batchSize?: number): Promise<{ events: RecordedEvent[]; batchSizes: number[] }> {
+  const events: RecordedEvent[] = [];
+  const batchSizes: number[] = [];
+  for await (const batch of store.readAll(batchSize === undefined ? { after } : { after, batchSize })) {
+    batchSizes.push(batch.length);
+    events.push(...batch);
+  }
+  return { events, batchSizes };
+}
+
+function positionsOf(outcomes: readonly AppendOutcome[]): bigint[] {
+  return outcomes.map((outcome) => outcome.position);
+}
+
+function expectAscending(positions: readonly bigint[]): void {
+  for (let i = 1; i < positions.length; i++) expect(positions[i]! > positions[i - 1]!).toBe(true);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* The contract                                                                                 */
+
+export interface StoreUnderTest {
+  readonly store: EventStore;
+  readonly client: SqlClient;
+  cleanup(): Promise<void>;
+  /** Closes the store and opens it again on the same data, like a process restart. */
+  reopen(): Promise<StoreUnderTest>;
+}
+
+export function storeOn(database: TestDatabase): StoreUnderTest {
+  return {
+    store: new SqlEventStore(database.client),
+    client: database.client,
+    cleanup: () => database.destroy(),
+    reopen: async () => {
+      await database.reopen();
+      return storeOn(database);
+    },
+  };
+}
+
+export function eventStoreContract(name: string, open: () => Promise<StoreUnderTest>): void {
+  describe(`event store contract: ${name}`, () => {
+    let subject: StoreUnderTest;
+    const store = (): EventStore => subject.store;
+
+    beforeAll(async () => {
+      subject = await open();
+    }, 60_000);
+
+    afterAll(async () => {
+      await subject?.cleanup();
+    }, 60_000);
+
+    it('starts empty: head 0, nothing to read', async () => {
+      expect(await store().headPosition()).toBe(0n);
+      expect(await readEverything(store(), 0n)).toEqual({ events: [], batchSizes: [] });
+      expect(await store().append([])).toEqual([]);
+      expect(await store().appendCharges([])).toEqual([]);
+    });
+
+    it('appends and reads back in order, ascending positions, content exact', async () => {
+      const p = uniquePrefix();
+      const head = await store().headPosition();
+      const records = [
+        idRegistered(`${p}-1`, 'acme'),
+        oddlyShaped(`${p}-2`),
+        credentialVerified(`${p}-3`, 'holder-org', 'verifier-org'),
+        idRegistered(`${p}-4`, 'beta', 'm-9', '2025-12-31T23:59:59.999999+14:00'),
+      ];
+      const outcomes = await store().append(records);
+
+      expect(outcomes.map(({ eventId, status }) => ({ eventId, status }))).toEqual(records.map((r) => ({ eventId: r.event.id, status: 'appended' })));
+      expectAscending(positionsOf(outcomes));
+      expect(outcomes[0]!.position > head).toBe(true);
+
+      const { events } = await readEverything(store(), head);
+      expect(events).toEqual(records.map((record, i) => ({ ...record, position: outcomes[i]!.position })));
+      // Exactly, not just deep-equal in spirit: the numbers survive to the last bit.
+      const odd = events[1]!.event.data as unknown as { numbers: number[]; text: string };
+      expect(odd.numbers).toEqual([0, -1, 0.30000000000000004, 9007199254740991, -1.5e-7, 1e21, 123456.789]);
+      expect(odd.text).toBe((records[1]!.event.data as unknown as { text: string }).text);
+      expect(await store().headPosition()).toBe(outcomes[3]!.position);
+    });
+
+    it('records the billed organisation: the holder for a verification, the charged one for a charge', async () => {
+      const p = uniquePrefix();
+      await store().append([credentialVerified(`${p}-v`, 'holder-org', 'verifier-org'), idRegistered(`${p}-r`, 'reg-org')]);
+      await store().appendCharges([chargeIssued(`${p}-c`, 'charged-org')]);
+      const rows = await subject.client.query<{ event_id: string; org_id: string }>(
+        'SELECT event_id, org_id FROM billing_events WHERE event_id = ANY($1::text[]) ORDER BY position',
+        [[`${p}-v`, `${p}-r`, `${p}-c`]],
+      );
+      expect(rows).toEqual([
+        { event_id: `${p}-v`, org_id: 'holder-org' },
+        { event_id: `${p}-r`, org_id: 'reg-org' },
+        { event_id: `${p}-c`, org_id: 'charged-org' },
+      ]);
+    });
+
+    it('same id, same content again: duplicate at the original position, nothing new to read', async () => {
+      const p = uniquePrefix();
+      const [first] = await store().append([idRegistered(`${p}-1`)]);
+      const head = await store().headPosition();
+
+      // Same content with the keys in another order is the same content.
+      const reordered: EventRecord = { source: 'identity-platform', event: { data: { idId: `m-${p}-1`, orgId: 'acme' }, time: '2025-10-12T09:30:00+09:00', type: 'IdRegistered', id: `${p}-1` } };
+      const outcomes = await store().append([idRegistered(`${p}-1`), reordered]);
+
+      expect(outcomes).toEqual([
+        { eventId: `${p}-1`, status: 'duplicate', position: first!.position },
+        { eventId: `${p}-1`, status: 'duplicate', position: first!.position },
+      ]);
+      expect(await store().headPosition()).toBe(head);
+      expect((await readEverything(store(), first!.position - 1n)).events.map((e) => e.event.id)).toEqual([`${p}-1`]);
+    });
+
+    it('same id, different content: conflict at the original position, the first stands', async () => {
+      const p = uniquePrefix();
+      const original = idRegistered(`${p}-1`, 'acme', 'm-1');
+      const [first] = await store().append([original]);
+      const head = await store().headPosition();
+
+      const differentData = idRegistered(`${p}-1`, 'acme', 'm-2');
+      const differentTime = idRegistered(`${p}-1`, 'acme', 'm-1', '2025-10-12T09:30:01+09:00');
+      const differentSource: EventRecord = { ...original, source: 'someone-else' };
+      const differentType: EventRecord = { ...original, event: { ...original.event, type: 'IdRevoked' } as StoredEvent };
+      const outcomes = await store().append([differentData, differentTime, differentSource, differentType]);
+
+      expect(outcomes).toEqual([0, 1, 2, 3].map(() => ({ eventId: `${p}-1`, status: 'conflict', position: first!.position })));
+      expect(await store().headPosition()).toBe(head);
+      const { events } = await readEverything(store(), first!.position - 1n);
+      expect(events).toEqual([{ ...original, position: first!.position }]);
+    });
+
+    it('duplicates within one batch: the first occurrence wins, the others judged against it', async () => {
+      const p = uniquePrefix();
+      const stored = idRegistered(`${p}-stored`, 'acme', 'm-1');
+      const [storedOutcome] = await store().append([stored]);
+
+      const a = idRegistered(`${p}-a`, 'acme', 'm-a');
+      const aChanged = idRegistered(`${p}-a`, 'acme', 'm-a2');
+      const b = idRegistered(`${p}-b`);
+      const storedChanged = idRegistered(`${p}-stored`, 'acme', 'm-2');
+      const c = idRegistered(`${p}-c`);
+      const outcomes = await store().append([a, b, a, aChanged, storedChanged, storedChanged, stored, c, aChanged]);
+
+      const [oa, ob, , , , , , oc] = outcomes;
+      expect(outcomes.map((o) => [o.eventId, o.status, o.position])).toEqual([
+        [`${p}-a`, 'appended', oa!.position],
+        [`${p}-b`, 'appended', ob!.position],
+        [`${p}-a`, 'duplicate', oa!.position],
+        [`${p}-a`, 'conflict', oa!.position],
+        [`${p}-stored`, 'conflict', storedOutcome!.position],
+        [`${p}-stored`, 'conflict', storedOutcome!.position],
+        [`${p}-stored`, 'duplicate', storedOutcome!.position],
+        [`${p}-c`, 'appended', oc!.position],
+        [`${p}-a`, 'conflict', oa!.position],
+      ]);
+      expectAscending([storedOutcome!.position, oa!.position, ob!.position, oc!.position]);
+
+      const { events } = await readEverything(store(), storedOutcome!.position - 1n);
+      expect(events.map((e) => e.event)).toEqual([stored.event, a.event, b.event, c.event]);
+      expect(events.map((e) => e.position)).toEqual([storedOutcome!.position, oa!.position, ob!.position, oc!.position]);
+    });
+
+    it('reads from a middle position (exclusive)', async () => {
+      const p = uniquePrefix();
+      const records = [1, 2, 3, 4, 5].map((i) => idRegistered(`${p}-${i}`));
+      const outcomes = await store().append(records);
+      const { events } = await readEverything(store(), outcomes[2]!.position);
+      expect(events.map((e) => e.event.id)).toEqual([`${p}-4`, `${p}-5`]);
+      expect(events.map((e) => e.position)).toEqual([outcomes[3]!.position, outcomes[4]!.position]);
+      expect((await readEverything(store(), outcomes[4]!.position)).events).toEqual([]);
+    });
+
+    it('reads in batches of batchSize, every event once, no empty batch', async () => {
+      const p = uniquePrefix();
+      const head = await store().headPosition();
+      const outcomes = await store().append(Array.from({ length: 7 }, (_, i) => idRegistered(`${p}-${i}`)));
+
+      const byThree = await readEverything(store(), head, 3);
+      expect(byThree.batchSizes).toEqual([3, 3, 1]);
+      expect(byThree.events.map((e) => e.position)).toEqual(positionsOf(outcomes));
+
+      const exact = await readEverything(store(), outcomes[0]!.position, 3);
+      expect(exact.batchSizes).toEqual([3, 3]);
+      expect(exact.events.map((e) => e.event.id)).toEqual([1, 2, 3, 4, 5, 6].map((i) => `${p}-${i}`));
+
+      expect((await readEverything(store(), head, 1)).batchSizes).toEqual([1, 1, 1, 1, 1, 1, 1]);
+      await expect(readEverything(store(), head, 0)).rejects.toThrow(RangeError);
+    });
+
+    it('headPosition is the last readable position', async () => {
+      const p = uniquePrefix();
+      const outcomes = await store().append([idRegistered(`${p}-1`), idRegistered(`${p}-2`)]);
+      expect(await store().headPosition()).toBe(outcomes[1]!.position);
+      await store().append([idRegistered(`${p}-1`)]);
+      expect(await store().headPosition()).toBe(outcomes[1]!.position);
+    });
+
+    it('appendCharges queues each newly stored charge in the outbox, once', async () => {
+      const p = uniquePrefix();
+      const charges = [chargeIssued(`${p}-1`, 'acme'), chargeIssued(`${p}-2`, 'beta')];
+      const outcomes = await store().appendCharges([...charges, charges[0]!]);
+      expect(outcomes.map((o) => o.status)).toEqual(['appended', 'appended', 'duplicate']);
+
+      const again = await store().appendCharges([charges[1]!, chargeIssued(`${p}-1`, 'acme', 601)]);
+      expect(again.map((o) => o.status)).toEqual(['duplicate', 'conflict']);
+
+      const outbox = await subject.client.query<{ charge_id: string; position: bigint; published_at: Date | null }>(
+        'SELECT charge_id, position, published_at FROM outbox WHERE charge_id LIKE $1 ORDER BY position',
+        [`${p}-%`],
+      );
+      expect(outbox).toEqual([
+        { charge_id: `${p}-1`, position: outcomes[0]!.position, published_at: null },
+        { charge_id: `${p}-2`, position: outcomes[1]!.position, published_at: null },
+      ]);
+      const { events } = await readEverything(store(), outcomes[0]!.position - 1n);
+      expect(events.map((e) => e.event)).toEqual(charges.map((c) => c.event));
+    });
+
+    it('appendCharges stores a charge and its outbox entry together or not at all', async () => {
+      const p = uniquePrefix();
+      const head = await store().headPosition();
+      // An outbox entry already there makes the outbox insert fail: the charges must not stay behind.
+      const [anchor] = await store().append([idRegistered(`${p}-anchor`)]);
+      await subject.client.query('INSERT INTO outbox (charge_id, position) VALUES ($1, $2)', [`${p}-2`, anchor!.position.toString()]);
+
+      await expect(store().appendCharges([chargeIssued(`${p}-1`), chargeIssued(`${p}-2`)])).rejects.toThrow();
+
+      const { events } = await readEverything(store(), head);
+      expect(events.map((e) => e.event.id)).toEqual([`${p}-anchor`]);
+      const stored = await subject.client.query('SELECT 1 FROM billing_events WHERE event_id = ANY($1::text[])', [[`${p}-1`, `${p}-2`]]);
+      expect(stored).toEqual([]);
+      // And a store that failed is not stuck: the next appends work.
+      await subject.client.query('DELETE FROM outbox WHERE charge_id = $1', [`${p}-2`]);
+      expect((await store().appendCharges([chargeIssued(`${p}-1`), chargeIssued(`${p}-2`)])).map((o) => o.status)).toEqual(['appended', 'appended']);
+    });
+
+    it('appendCharges refuses input events (they would never be published)', async () => {
+      const p = uniquePrefix();
+      await expect(store().appendCharges([chargeIssued(`${p}-1`), idRegistered(`${p}-2`)])).rejects.toThrow(/charge events only/);
+      expect(await subject.client.query('SELECT 1 FROM billing_events WHERE event_id LIKE $1', [`${p}-%`])).toEqual([]);
+    });
+
+    it('a reader following concurrent appenders misses no event', async () => {
+      const p = uniquePrefix();
+      const start = await store().headPosition();
+      const writers = 4, batches = 6, batchSize = 250;
+      let writing = true;
+      const written = Promise.all(
+        Array.from({ length: writers }, async (_, w) => {
+          for (let b = 0; b < batches; b++) {
+            await store().append(Array.from({ length: batchSize }, (_, i) => idRegistered(`${p}-${w}-${b}-${i}`)));
+          }
+        }),
+      ).finally(() => {
+        writing = false;
+      });
+
+      // A subscriber: reads from its checkpoint over and over, never re-reading below it.
+      const seen: RecordedEvent[] = [];
+      let checkpoint = start;
+      const follow = async (): Promise<void> => {
+        for await (const batch of store().readAll({ after: checkpoint, batchSize: 300 })) {
+          seen.push(...batch);
+          checkpoint = batch[batch.length - 1]!.position;
+        }
+      };
+      while (writing) {
+        await follow();
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      await written;
+      await follow();
+
+      const ids = seen.map((e) => e.event.id);
+      expect(ids.length).toBe(writers * batches * batchSize);
+      expect(new Set(ids).size).toBe(ids.length);
+      expectAscending(seen.map((e) => e.position));
+    }, 60_000);
+
+    it('idempotency survives reopening the store', async () => {
+      const p = uniquePrefix();
+      const [first] = await store().append([idRegistered(`${p}-1`)]);
+      const head = await store().headPosition();
+
+      subject = await subject.reopen();
+
+      expect(await store().headPosition()).toBe(head);
+      expect(await store().append([idRegistered(`${p}-1`), idRegistered(`${p}-1`, 'other')])).toEqual([
+        { eventId: `${p}-1`, status: 'duplicate', position: first!.position },
+        { eventId: `${p}-1`, status: 'conflict', position: first!.position },
+      ]);
+      const [next] = await store().append([idRegistered(`${p}-2`)]);
+      expect(next!.status).toBe('appended');
+      expect(next!.position > head).toBe(true);
+    }, 60_000);
+  });
+}

@@ -1,0 +1,137 @@
+import { Client } from 'pg';
+import { EVENT_STORE_MIGRATIONS } from '../../libs/adapters/src/sql/event-store.schema';
+import { contentHashOf } from '../../libs/adapters/src/sql/content-hash';
+import { migrate } from '../../libs/adapters/src/sql/migrations';
+import { PostgresClient } from '../../libs/adapters/src/sql/postgres-client';
+import { SqlEventStore } from '../../libs/adapters/src/sql/sql-event-store';
+import { postgresUrlForTests } from '../infra/postgres';
+import {
+  TestDatabase,
+  createPostgresDatabase,
+  eventStoreContract,
+  idRegistered,
+  postgresTestDatabase,
+  readEverything,
+  storeOn,
+  uniquePrefix,
+} from './event-store.contract';
+import { EventRecord } from '@smartme/ports';
+
+/** A real PostgreSQL (DATABASE_URL, or a throwaway cluster); every suite gets a database of its own. */
+let server: { url: string; release(): Promise<void> };
+
+beforeAll(async () => {
+  server = await postgresUrlForTests();
+}, 180_000);
+
+afterAll(async () => {
+  await server?.release();
+}, 60_000);
+
+eventStoreContract('PostgreSQL', async () => storeOn(await postgresTestDatabase(server.url)));
+
+/** What an appender does, by hand, so that its transaction can be held open on a connection of its own. */
+async function insertInOpenTransaction(connection: Client, record: EventRecord): Promise<bigint> {
+  await connection.query('BEGIN');
+  const { rows } = await connection.query<{ position: bigint | string }>(
+    `INSERT INTO billing_events (event_id, type, org_id, source, time, data, content_hash)
+     VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7) RETURNING position`,
+    [record.event.id, record.event.type, 'acme', record.source, record.event.time, JSON.stringify(record.event.data), contentHashOf(record)],
+  );
+  return BigInt(rows[0]!.position);
+}
+
+describe('event store on PostgreSQL: transactions that commit out of position order', () => {
+  let database: TestDatabase & { url: string };
+  let store: SqlEventStore;
+  let slowWriter: Client;
+
+  beforeAll(async () => {
+    database = await postgresTestDatabase(server.url);
+    store = new SqlEventStore(database.client);
+    slowWriter = new Client({ connectionString: database.url });
+    await slowWriter.connect();
+  }, 60_000);
+
+  afterAll(async () => {
+    await slowWriter?.end();
+    await database?.destroy();
+  }, 60_000);
+
+  it('a reader never passes an event whose transaction took a lower position but commits later', async () => {
+    const p = uniquePrefix();
+    const head = await store.headPosition();
+    const late = idRegistered(`${p}-late`);
+    const early = idRegistered(`${p}-early`);
+
+    const latePosition = await insertInOpenTransaction(slowWriter, late);
+    const [earlyOutcome] = await store.append([early]);
+    expect(earlyOutcome!.status).toBe('appended');
+    expect(earlyOutcome!.position > latePosition).toBe(true);
+
+    // Committed, but behind a transaction still open at a lower position: not readable yet.
+    expect((await readEverything(store, head)).events).toEqual([]);
+    expect(await store.headPosition()).toBe(head);
+    // It is stored all the same: idempotency sees it.
+    expect((await store.append([early]))[0]!.status).toBe('duplicate');
+
+    await slowWriter.query('COMMIT');
+
+    const { events } = await readEverything(store, head);
+    expect(events).toEqual([
+      { ...late, position: latePosition },
+      { ...early, position: earlyOutcome!.position },
+    ]);
+    expect(await store.headPosition()).toBe(earlyOutcome!.position);
+  });
+
+  it('a transaction that rolls back leaves a gap that readers then pass', async () => {
+    const p = uniquePrefix();
+    const head = await store.headPosition();
+    const abandonedPosition = await insertInOpenTransaction(slowWriter, idRegistered(`${p}-abandoned`));
+    const [kept] = await store.append([idRegistered(`${p}-kept`)]);
+    expect(kept!.position > abandonedPosition).toBe(true);
+    expect((await readEverything(store, head)).events).toEqual([]);
+
+    await slowWriter.query('ROLLBACK');
+
+    const { events } = await readEverything(store, head);
+    expect(events.map((e) => [e.event.id, e.position])).toEqual([[`${p}-kept`, kept!.position]]);
+    expect(await store.headPosition()).toBe(kept!.position);
+    // The abandoned id was never stored: it can be appended now.
+    expect((await store.append([idRegistered(`${p}-abandoned`)]))[0]!.status).toBe('appended');
+  });
+});
+
+describe('migrations on PostgreSQL', () => {
+  it('processes starting at once on an empty database apply each migration exactly once', async () => {
+    const { url, drop } = await createPostgresDatabase(server.url);
+    const clients = Array.from({ length: 4 }, () => new PostgresClient(url, { max: 1 }));
+    try {
+      await Promise.all(clients.map((client) => migrate(client, EVENT_STORE_MIGRATIONS)));
+      await migrate(clients[0]!, EVENT_STORE_MIGRATIONS);
+      const applied = await clients[0]!.query<{ id: string }>('SELECT id FROM schema_migrations ORDER BY id');
+      expect(applied.map((row) => row.id)).toEqual(EVENT_STORE_MIGRATIONS.map((m) => m.id));
+    } finally {
+      await Promise.all(clients.map((client) => client.close()));
+      await drop();
+    }
+  }, 60_000);
+
+  it('a failing migration leaves nothing behind and is retried next time', async () => {
+    const { url, drop } = await createPostgresDatabase(server.url);
+    const client = new PostgresClient(url, { max: 1 });
+    try {
+      const broken = { id: '900-broken', sql: "CREATE TABLE half_done (a int); INSERT INTO half_done VALUES ('not a number')" };
+      await expect(migrate(client, [...EVENT_STORE_MIGRATIONS, broken])).rejects.toThrow(/900-broken/);
+      expect(await client.query("SELECT to_regclass('half_done') AS t")).toEqual([{ t: null }]);
+      expect((await client.query('SELECT id FROM schema_migrations')).length).toBe(EVENT_STORE_MIGRATIONS.length);
+
+      await migrate(client, [...EVENT_STORE_MIGRATIONS, { id: '900-broken', sql: 'CREATE TABLE half_done (a int); INSERT INTO half_done VALUES (1)' }]);
+      expect(await client.query('SELECT a FROM half_done')).toEqual([{ a: 1 }]);
+    } finally {
+      await client.close();
+      await drop();
+    }
+  }, 60_000);
+});

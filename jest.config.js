@@ -3,6 +3,8 @@ const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript', decorators: t
 
 module.exports = {
   testEnvironment: 'node',
+  // End-to-end tests spawn real processes and servers; domain tests finish in milliseconds anyway.
+  testTimeout: 120_000,
   transform: { '^.+\\.ts$': swc },
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {

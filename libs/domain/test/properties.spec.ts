@@ -458,7 +458,7 @@ function initialFeeTotals(charges: readonly ChargeEvent[]): Map<string, number> 
 /** The rounding of §4, independently of the domain's: half-up rounds halves towards +∞. */
 function roundedSumOfLines(charge: ChargeEvent['data'], rounding: Tariff['rounding']): number {
   const exact = charge.lines.reduce((sum, line) => sum.plus(line.amount), new DecimalJs(0));
-  // `+ 0` turns the -0 of a rounded −0.4 into 0.
+  // `+ 0` turns the −0 that a negative fraction may round to (−0.5 half-up) into 0.
   return exact.toDecimalPlaces(0, rounding === 'floor' ? DecimalJs.ROUND_FLOOR : DecimalJs.ROUND_HALF_CEIL).toNumber() + 0;
 }
 

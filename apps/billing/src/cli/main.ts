@@ -68,11 +68,14 @@ export function buildProgram(): Command {
 
   storeCommand(program, 'close', 'close every period due as of an instant, issuing charges', ['ndjson', 'table', 'csv'])
     .requiredOption('--as-of <time>', 'RFC 3339 instant the close runs as of')
-    .action(async (flags: StoreFlags & { asOf: string }) => withRuntime(flags, async (runtime) => {
-      const issued = await runtime.close.close(parseAsOf(flags.asOf));
-      printCharges(issued.map(toChargeCloudEvent), flags.format);
-      process.stderr.write(`close as of ${formatJst(parseAsOf(flags.asOf))}: ${issued.length} charge event(s) issued\n`);
-    }));
+    .action(async (flags: StoreFlags & { asOf: string }) => {
+      const asOfMs = parseAsOf(flags.asOf);
+      await withRuntime(flags, async (runtime) => {
+        const issued = await runtime.close.close(asOfMs);
+        printCharges(issued.map(toChargeCloudEvent), flags.format);
+        process.stderr.write(`close as of ${formatJst(asOfMs)}: ${issued.length} charge event(s) issued\n`);
+      });
+    });
 
   storeCommand(program, 'charges', 'list issued charge events', ['ndjson', 'table', 'csv'])
     .option('--org <orgId>').option('--period <period>').option('--kind <kind>')

@@ -1,3 +1,5 @@
+import { ConfigurationError } from '@smartme/adapters/config/tariff-file';
+import ms from 'ms';
 import { join } from 'node:path';
 
 /** Where the state lives and which tariff rates it, from flags or the environment (interfaces.md §3). */
@@ -13,8 +15,20 @@ export const SAMPLE_TARIFF = join(__dirname, '../../../../config/tariff.sample.j
 
 export function runtimeOptions(flags: { data?: string; tariff?: string }, env: NodeJS.ProcessEnv = process.env): RuntimeOptions {
   return {
-    dataDir: flags.data ?? env.BILLING_DATA_DIR ?? './data',
-    tariffPath: flags.tariff ?? env.BILLING_TARIFF ?? SAMPLE_TARIFF,
+    dataDir: flags.data || env.BILLING_DATA_DIR || './data',
+    tariffPath: flags.tariff || env.BILLING_TARIFF || SAMPLE_TARIFF,
     databaseUrl: env.DATABASE_URL || null,
+    closeGraceMs: duration('CLOSE_GRACE', env.CLOSE_GRACE),
+    maxClockSkewMs: duration('BILLING_MAX_CLOCK_SKEW', env.BILLING_MAX_CLOCK_SKEW),
   };
+}
+
+/** A duration such as `1h`, `90m` or `5 minutes`; unset means the spec's default. */
+function duration(name: string, text: string | undefined): number | undefined {
+  if (text === undefined || text === '') return undefined;
+  const value = ms(text as ms.StringValue);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new ConfigurationError(`${name}=${text}: must be a duration such as 1h or 5m`);
+  }
+  return value;
 }

@@ -95,7 +95,7 @@ export class SqlProjections implements ProjectionStore {
   async replace(state: BillingState, position: bigint, charges: readonly IssuedChargeEvent[]): Promise<ReplacementReport> {
     return this.client.transaction(async (tx) => {
       for (const table of TABLES) {
-        await tx.query(`CREATE TEMP TABLE rebuilt_${table} (LIKE ${table} INCLUDING DEFAULTS) ON COMMIT DROP`);
+        await tx.query(`CREATE TEMP TABLE rebuilt_${table} (LIKE ${table} INCLUDING ALL) ON COMMIT DROP`);
       }
       await writeState(tx, state, charges, 'rebuilt_');
       const differences: Record<string, number> = {};

@@ -34,11 +34,12 @@ function compileFields(cls: new () => object): CompiledField[] {
   // The arguments validateSync uses without groups: every rule, none group-filtered.
   const metadatas = storage.getTargetValidationMetadatas(cls, '', false, false);
   const byProperty = storage.groupByPropertyName(metadatas);
+  const targetName = cls.name;
   return Object.entries(byProperty).map(([property, rules]) => {
     const conditions: Condition[] = [];
     const checks: Check[] = [];
     for (const rule of rules) {
-      const where = `${cls.name}.${property}`;
+      const where = `${targetName}.${property}`;
       if (rule.groups?.length || rule.each || rule.validateIf) {
         throw new Error(`${where}: groups, each and validateIf are not supported by the compiled intake check`);
       }
@@ -51,7 +52,7 @@ function compileFields(cls: new () => object): CompiledField[] {
           // The arguments validateSync passes, so built-in constraints reading them
           // (`@IsIn` reads its list from `constraints`) behave the same here.
           checks.push((value, object) =>
-            instance.validate(value, { value, object, property, targetName: cls.name, constraints: rule.constraints }) === true);
+            instance.validate(value, { value, object, property, targetName, constraints: rule.constraints }) === true);
         }
       } else if (rule.type !== ValidationTypes.WHITELIST) {
         throw new Error(`${where}: ${rule.type} rules are not supported by the compiled intake check`);

@@ -12,9 +12,9 @@ import { JSON_OBJECT_PROBLEM, isJsonObject } from './json-object.validator';
 
 // Only the declared fields are copied onto a DTO (see `checkedBy`), and nothing is converted:
 // a count sent as "80" must reach the check as the string it is.
-const TRANSFORM_OPTIONS: ClassTransformOptions = { excludeExtraneousValues: true, enableImplicitConversion: false };
+export const INTAKE_TRANSFORM_OPTIONS: Readonly<ClassTransformOptions> = { excludeExtraneousValues: true, enableImplicitConversion: false };
 
-const VALIDATOR_OPTIONS: ValidatorOptions = {
+export const INTAKE_VALIDATOR_OPTIONS: Readonly<ValidatorOptions> = {
   // Unknown fields are dropped, never an error: producers may add fields before billing
   // knows them, and whatever they are (possibly personal data) must not be stored. The
   // transform already left them behind; the whitelist keeps it so if that ever changes.
@@ -72,8 +72,8 @@ type DataVerdict<T extends InputEventType> =
 
 function decodeData<T extends InputEventType>(type: T, head: EventHead, data: Record<string, unknown>): DataVerdict<T> {
   const schema: EventSchema<T> = EVENT_SCHEMAS[type];
-  const dto = plainToInstance(schema.dto, data, TRANSFORM_OPTIONS);
-  const problems = problemsOf(validateSync(dto, VALIDATOR_OPTIONS), 'data.');
+  const dto = plainToInstance(schema.dto, data, INTAKE_TRANSFORM_OPTIONS);
+  const problems = problemsOf(validateSync(dto, INTAKE_VALIDATOR_OPTIONS), 'data.');
   return problems.length > 0 ? { ok: false, problems } : { ok: true, event: schema.toEvent(head, dto) };
 }
 
@@ -104,10 +104,10 @@ function fastAccept(event: Record<string, unknown>, context: IntakeContext): Int
  * say `is required`) is left out.
  */
 function validateFully(event: Record<string, unknown>, context: IntakeContext, early: readonly Problem[]): Intake {
-  const envelope = plainToInstance(CloudEventDto, event, TRANSFORM_OPTIONS);
+  const envelope = plainToInstance(CloudEventDto, event, INTAKE_TRANSFORM_OPTIONS);
   const problems: Problem[] = [...early];
   const failed = (path: string) => problems.some((problem) => problem.path === path);
-  for (const problem of problemsOf(validateSync(envelope, VALIDATOR_OPTIONS), '')) {
+  for (const problem of problemsOf(validateSync(envelope, INTAKE_VALIDATOR_OPTIONS), '')) {
     if (!failed(problem.path)) problems.push(problem);
   }
   if (!failed('time')) {

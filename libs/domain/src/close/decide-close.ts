@@ -1,4 +1,4 @@
-import { Charge, ChargeEvent } from '../charges/charge';
+import { Charge, ChargeEvent, isInitialFeeKind } from '../charges/charge';
 import { Contract } from '../contract/contract';
 import { ZERO } from '../money/decimal';
 import { Tariff } from '../tariff/tariff';
@@ -77,9 +77,9 @@ function topUpFor(required: Assessment, issued: IssuedCharges, context: ChargeCo
 
 /**
  * Charges issued for periods the contract no longer bills (a late closure, or a late
- * application that changed which contract stands) are reversed, initial fees included:
- * "never refunded" protects against headcount decreases, not against charging for a
- * period the contract, as we now know it, never had (see the issue note).
+ * application that changed which contract stands) are reversed; the initial fee is
+ * never refunded (§5), so its charges stay and count towards what a later initial fee
+ * or true-up must still charge.
  */
 function reverseOutsideWindow(
   window: BillingWindow | null,
@@ -89,7 +89,7 @@ function reverseOutsideWindow(
 ): (ChargeEvent | null)[] {
   return issued
     .all()
-    .filter((total) => !isBillable(window, total.period, tariff.verificationYear.startMonth))
+    .filter((total) => !isInitialFeeKind(total.kind) && !isBillable(window, total.period, tariff.verificationYear.startMonth))
     .map((total) =>
       reconcile(context, {
         kind: total.kind,

@@ -416,7 +416,7 @@ export function eventStoreContract(name: string, open: () => Promise<StoreUnderT
     it('a reader following concurrent appenders misses no event', async () => {
       const p = uniquePrefix();
       const start = await store().headPosition();
-      const writers = 4, batches = 5, batchSize = 1000;
+      const writers = 4, batches = 6, batchSize = 250;
       let writing = true;
       const written = Promise.all(
         Array.from({ length: writers }, async (_, w) => {

@@ -103,6 +103,69 @@ describe('event store on PostgreSQL: transactions that commit out of position or
   });
 });
 
+describe('event store on PostgreSQL: concurrent appenders', () => {
+  let database: TestDatabase & { url: string };
+  let store: SqlEventStore;
+  let holders: Client[];
+
+  beforeAll(async () => {
+    database = await postgresTestDatabase(server.url);
+    store = new SqlEventStore(database.client);
+    holders = [new Client({ connectionString: database.url }), new Client({ connectionString: database.url })];
+    await Promise.all(holders.map((holder) => holder.connect()));
+  }, 60_000);
+
+  afterAll(async () => {
+    await Promise.all((holders ?? []).map((holder) => holder.end()));
+    await database?.destroy();
+  }, 60_000);
+
+  /** Waits until `count` of the store's connections are blocked on a lock. */
+  async function blockedAppends(count: number): Promise<void> {
+    for (let attempt = 0; attempt < 500; attempt++) {
+      // Not on a holder: inside its open transaction, pg_stat_activity would be a stale snapshot.
+      const [row] = await database.client.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'contract-tests' AND wait_event_type = 'Lock'",
+      );
+      if ((row?.n ?? 0) >= count) return;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    throw new Error(`expected ${count} blocked appends`);
+  }
+
+  /**
+   * Two appends whose rows would interleave: the first takes a position, then waits (on an
+   * uncommitted row with one of its ids); the second arrives meanwhile. Were positions handed
+   * out to both at once, the first (lower xid) would commit with positions on both sides of
+   * the second's, readers would read it and move past the second's lower position for good.
+   */
+  it('an append that overlaps another takes its positions after it, so a following reader misses nothing', async () => {
+    const p = uniquePrefix();
+    const head = await store.headPosition();
+    const [holder1, holder2] = holders as [Client, Client];
+
+    await insertInOpenTransaction(holder1, idRegistered(`${p}-x`));
+    const first = store.append([idRegistered(`${p}-r1`), idRegistered(`${p}-x`), idRegistered(`${p}-r2`)]);
+    await blockedAppends(1);
+    await insertInOpenTransaction(holder2, idRegistered(`${p}-y`));
+    const second = store.append([idRegistered(`${p}-s1`), idRegistered(`${p}-y`)]);
+    await blockedAppends(2);
+
+    await holder1.query('ROLLBACK');
+    const firstOutcomes = await first;
+    const seen = (await readEverything(store, head)).events;
+    const checkpoint = seen.length > 0 ? seen[seen.length - 1]!.position : head;
+
+    await holder2.query('ROLLBACK');
+    const secondOutcomes = await second;
+    seen.push(...(await readEverything(store, checkpoint)).events);
+
+    expect([...firstOutcomes, ...secondOutcomes].map((o) => o.status)).toEqual(['appended', 'appended', 'appended', 'appended', 'appended']);
+    expect(seen.map((e) => e.event.id)).toEqual([`${p}-r1`, `${p}-x`, `${p}-r2`, `${p}-s1`, `${p}-y`]);
+    expect(seen.map((e) => e.position)).toEqual([...firstOutcomes, ...secondOutcomes].map((o) => o.position));
+  }, 30_000);
+});
+
 describe('migrations on PostgreSQL', () => {
   it('processes starting at once on an empty database apply each migration exactly once', async () => {
     const { url, drop } = await createPostgresDatabase(server.url);

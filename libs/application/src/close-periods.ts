@@ -4,6 +4,12 @@ import { BillingSettings } from './billing-settings';
 import { CHARGE_SOURCE } from './charge-cloud-event';
 import { Projector } from './projector';
 
+export interface CloseReport {
+  readonly issued: ChargeEvent[];
+  /** Organisations left unbilled by this close, and why. */
+  readonly problems: { readonly orgId: string; readonly reason: string }[];
+}
+
 /**
  * The scheduler's close: brings the projections up to date, lets the domain decide what
  * every organisation owes as of an instant, and stores those charge events (with their
@@ -19,22 +25,33 @@ export class PeriodClose {
     private readonly settings: BillingSettings,
   ) {}
 
-  close(asOfMs: number): Promise<ChargeEvent[]> {
+  close(asOfMs: number): Promise<CloseReport> {
     return this.lock.runExclusive('close', async () => {
       await this.projector.catchUp();
-      const decided = await this.decide(asOfMs);
-      if (decided.length > 0) {
-        await this.events.appendCharges(decided.map((event) => ({ event, source: CHARGE_SOURCE })));
+      const report = await this.decide(asOfMs);
+      if (report.issued.length > 0) {
+        await this.events.appendCharges(report.issued.map((event) => ({ event, source: CHARGE_SOURCE })));
         await this.projector.catchUp();
       }
-      return decided;
+      return report;
     });
   }
 
-  /** What a close as of `asOfMs` would issue now, without issuing it. */
-  async decide(asOfMs: number, orgIds?: readonly string[]): Promise<ChargeEvent[]> {
+  /**
+   * What a close as of `asOfMs` would issue now, without issuing it. An organisation
+   * that cannot be rated (no tariff version covers one of its periods) is reported and
+   * skipped, so it does not hold back everyone else's billing.
+   */
+  async decide(asOfMs: number, orgIds?: readonly string[]): Promise<CloseReport> {
     const { tariff, closeGraceMs } = this.settings;
-    const organisations = await this.projections.organisations(orgIds);
-    return organisations.flatMap((org) => decideClose(organisationLedger(org, tariff), { asOfMs, closeGraceMs }, tariff));
+    const report: CloseReport = { issued: [], problems: [] };
+    for (const org of await this.projections.organisations(orgIds)) {
+      try {
+        report.issued.push(...decideClose(organisationLedger(org, tariff), { asOfMs, closeGraceMs }, tariff));
+      } catch (error) {
+        report.problems.push({ orgId: org.orgId, reason: (error as Error).message });
+      }
+    }
+    return report;
   }
 }

@@ -71,9 +71,11 @@ export function buildProgram(): Command {
     .action(async (flags: StoreFlags & { asOf: string }) => {
       const asOfMs = parseAsOf(flags.asOf);
       await withRuntime(flags, async (runtime) => {
-        const issued = await runtime.close.close(asOfMs);
+        const { issued, problems } = await runtime.close.close(asOfMs);
         printCharges(issued.map(toChargeCloudEvent), flags.format);
         process.stderr.write(`close as of ${formatJst(asOfMs)}: ${issued.length} charge event(s) issued\n`);
+        for (const problem of problems) process.stderr.write(`billing: close: organisation ${problem.orgId} not billed: ${problem.reason}\n`);
+        if (problems.length > 0) throw new RuntimeFailure(`close: ${problems.length} organisation(s) not billed`);
       });
     });
 
@@ -145,6 +147,9 @@ function printCharges(events: readonly object[], format: Format | undefined): vo
   });
   print(rows, chosen);
 }
+
+/** A failure already reported in detail: exit 1 with a one-line summary. */
+class RuntimeFailure extends Error {}
 
 /** Exit codes (interfaces.md §3): 0 success, 1 runtime failure, 2 usage or configuration error. */
 export async function runCli(argv: readonly string[]): Promise<number> {

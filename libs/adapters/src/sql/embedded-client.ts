@@ -1,6 +1,6 @@
 import { PGlite, types } from '@electric-sql/pglite';
 import { mkdirSync } from 'node:fs';
-import { lock } from 'proper-lockfile';
+import { lockDataDir } from './data-dir-lock';
 import { SqlClient, SqlExecutor } from './sql-client';
 
 /**
@@ -15,11 +15,7 @@ export class EmbeddedClient implements SqlClient {
 
   static async open(dataDir: string, options: { lockWaitMs?: number } = {}): Promise<EmbeddedClient> {
     mkdirSync(dataDir, { recursive: true });
-    const unlock = await lock(dataDir, {
-      lockfilePath: `${dataDir}/.lock`,
-      stale: 30_000,
-      retries: { retries: Math.ceil((options.lockWaitMs ?? 120_000) / 250), factor: 1, minTimeout: 250, maxTimeout: 250 },
-    });
+    const unlock = await lockDataDir(dataDir, { waitMs: options.lockWaitMs });
     try {
       const db = await PGlite.create(`${dataDir}/pg`, { parsers: { [types.INT8]: (value: string) => BigInt(value) } });
       return new EmbeddedClient(db, unlock);

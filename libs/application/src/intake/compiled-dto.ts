@@ -16,7 +16,11 @@ import { ValidationTypes, getMetadataStorage } from 'class-validator';
  */
 export interface CompiledDto<T extends object> {
   accepts(plain: Readonly<Record<string, unknown>>): boolean;
-  /** The DTO carrying the declared fields of input `accepts` said yes to. */
+  /**
+   * The DTO carrying the declared fields of input `accepts` said yes to. An object
+   * value (the envelope's `data`) is carried as it is, not as the empty placeholder
+   * `plainToInstance` makes of it: the fast path goes on to read it.
+   */
   instantiate(plain: Readonly<Record<string, unknown>>): T;
 }
 

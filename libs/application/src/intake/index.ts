@@ -4,7 +4,6 @@ export * from './cloud-event.dto';
 export * from './identity-data.dto';
 export * from './contract-data.dto';
 export * from './event-schemas';
-export * from './field-problem';
 export * from './identifier.validator';
 export * from './rfc3339.validator';
 export * from './jst-date.validator';

@@ -28,12 +28,20 @@ export class PeriodClose {
   close(asOfMs: number): Promise<CloseReport> {
     return this.lock.runExclusive('close', async () => {
       await this.projector.catchUp();
-      const report = await this.decide(asOfMs);
-      if (report.issued.length > 0) {
-        await this.events.appendCharges(report.issued.map((event) => ({ event, source: CHARGE_SOURCE })));
-        await this.projector.catchUp();
-      }
-      return report;
+      const decided = await this.decide(asOfMs);
+      if (decided.issued.length === 0) return decided;
+      const outcomes = await this.events.appendCharges(decided.issued.map((event) => ({ event, source: CHARGE_SOURCE })));
+      await this.projector.catchUp();
+      // Only what this close stored was issued by it; the charge ids guard against a
+      // second issuer even if the lock were ever bypassed.
+      return {
+        issued: decided.issued.filter((_, i) => outcomes[i]!.status === 'appended'),
+        problems: [
+          ...decided.problems,
+          ...decided.issued.filter((_, i) => outcomes[i]!.status === 'conflict')
+            .map((event) => ({ orgId: event.data.orgId, reason: `charge ${event.id} was already issued with other content` })),
+        ],
+      };
     });
   }
 

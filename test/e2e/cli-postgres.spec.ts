@@ -1,0 +1,66 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { postgresUrlForTests } from '../infra/postgres';
+import { createPostgresDatabase } from '../contract/event-store.contract';
+import { workload } from '../workload/workload';
+import { WORKED_EXAMPLE, billing, chargeRow, ndjson, tempDir } from '../support/cli';
+
+type Charge = Parameters<typeof chargeRow>[0] & { id: string };
+
+/** The CLI on a real PostgreSQL server (DATABASE_URL), including two closes racing each other. */
+describe('CLI on PostgreSQL', () => {
+  let server: Awaited<ReturnType<typeof postgresUrlForTests>>;
+  const databases: { drop(): Promise<void> }[] = [];
+  const freshDatabase = async () => {
+    const database = await createPostgresDatabase(server.url);
+    databases.push(database);
+    return { DATABASE_URL: database.url };
+  };
+
+  beforeAll(async () => {
+    server = await postgresUrlForTests();
+  });
+
+  afterAll(async () => {
+    for (const database of databases) await database.drop();
+    await server.release();
+  });
+
+  it('runs the worked example', async () => {
+    const env = await freshDatabase();
+    const tariff = ['--tariff', join(WORKED_EXAMPLE, 'tariff.json')];
+    expect(JSON.parse((await billing(['ingest', join(WORKED_EXAMPLE, 'events-1.ndjson'), ...tariff], { env })).stdout)).toEqual({ accepted: 15, duplicates: 0, rejected: 0 });
+    const october = await billing(['close', '--as-of', '2025-11-01T01:00:00+09:00', '--format', 'ndjson', ...tariff], { env });
+    expect(ndjson<Charge>(october.stdout).map(chargeRow).map((c) => [c.kind, c.quantity, c.amount])).toEqual([
+      ['initial-fee', 120, 300000], ['id-registration', 3, 300], ['monthly-fee', 2, 600],
+    ]);
+    await billing(['ingest', join(WORKED_EXAMPLE, 'events-2.ndjson'), ...tariff], { env });
+    const november = await billing(['close', '--as-of', '2025-12-01T02:00:00+09:00', '--format', 'ndjson', ...tariff], { env });
+    expect(ndjson<Charge>(november.stdout).map(chargeRow)).toEqual([
+      { type: 'ChargeAdjusted', orgId: 'acme', kind: 'monthly-fee', period: '2025-10', revision: 1, quantity: -1, amount: -300 },
+      { type: 'ChargeIssued', orgId: 'acme', kind: 'monthly-fee', period: '2025-11', revision: 0, quantity: 1, amount: 300 },
+    ]);
+    expect(JSON.parse((await billing(['replay', ...tariff], { env })).stdout)).toMatchObject({ equal: true });
+  });
+
+  it('issues each charge exactly once when two closes run at the same time', async () => {
+    const file = join(tempDir(), 'workload.ndjson');
+    writeFileSync(file, `${[...workload({ seed: 11, organisations: 60, events: 15_000 })].join('\n')}\n`);
+    const [racing, reference] = await Promise.all([freshDatabase(), freshDatabase()]);
+    await Promise.all([billing(['ingest', file], { env: racing }), billing(['ingest', file], { env: reference })]);
+
+    for (const asOf of ['2025-12-01T01:00:00+09:00', '2026-10-01T01:00:00+09:00']) {
+      const close = ['close', '--as-of', asOf, '--format', 'ndjson'];
+      const [first, second] = await Promise.all([billing(close, { env: racing }), billing(close, { env: racing })]);
+      expect([first.code, second.code]).toEqual([0, 0]);
+      const issuedByRace = [...ndjson<Charge>(first.stdout), ...ndjson<Charge>(second.stdout)].map((c) => c.id);
+      const issuedAlone = ndjson<Charge>((await billing(close, { env: reference })).stdout).map((c) => c.id);
+
+      expect(issuedAlone.length).toBeGreaterThan(0);
+      expect(new Set(issuedByRace).size).toBe(issuedByRace.length);
+      expect(issuedByRace.sort()).toEqual(issuedAlone.sort());
+    }
+    const stored = (env: NodeJS.ProcessEnv) => billing(['charges', '--format', 'ndjson'], { env }).then((r) => ndjson<Charge>(r.stdout).map((c) => c.id).sort());
+    expect(await stored(racing)).toEqual(await stored(reference));
+  });
+});

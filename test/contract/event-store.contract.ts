@@ -40,7 +40,13 @@ export async function embeddedTestDatabase(): Promise<TestDatabase> {
     await migrate(client, EVENT_STORE_MIGRATIONS);
     return client;
   };
-  return new ReopenableDatabase(await open(), open, () => rmSync(dir, { recursive: true, force: true }));
+  const remove = (): void => rmSync(dir, { recursive: true, force: true });
+  try {
+    return new ReopenableDatabase(await open(), open, remove);
+  } catch (error) {
+    remove();
+    throw error;
+  }
 }
 
 /** A fresh database with a random name on the PostgreSQL server at `serverUrl`, dropped by destroy(). */

@@ -10,7 +10,8 @@ export const DEFAULT_READ_BATCH_SIZE = 5000;
  * take turns: positions are then handed out in commit order. Without it, two concurrent
  * batches interleave their positions (one sequence, row by row), and once the transaction
  * with the lower xid commits, a reader would read its rows and move past the other's
- * lower positions for good; the xmin rule alone cannot see that.
+ * lower positions for good; the xmin rule alone cannot see that. (The xmin rule still
+ * covers any writer that does not take the lock.) On PGlite, one connection, it is free.
  */
 export const APPEND_LOCK_KEY = 7_302_114_902_002n;
 

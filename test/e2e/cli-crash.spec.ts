@@ -16,15 +16,17 @@ async function writeWorkload(file: string): Promise<void> {
   await once(out, 'finish');
 }
 
-/** Starts `ingest` and kills it with SIGKILL once it has committed some batches, but not all. */
-async function ingestKilledMidway(file: string, data: string): Promise<void> {
+/**
+ * Starts `ingest` and kills it with SIGKILL as soon as it reports the phase given
+ * (appending, or bringing the projections up to date), after its first committed batch.
+ */
+async function ingestKilledDuring(phase: 'ingest' | 'projections', file: string, data: string): Promise<void> {
   const child = spawn(process.execPath, [join(ROOT, 'bin/billing.js'), 'ingest', file, '--data', data], { cwd: ROOT, env: { ...process.env, DATABASE_URL: '' } });
   let stderr = '';
   await new Promise<void>((resolve, reject) => {
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
-      const progress = [...stderr.matchAll(/ingest: (\d+) lines/g)].map((m) => Number(m[1]));
-      if (progress.some((lines) => lines >= 6000)) {
+      if (new RegExp(`^${phase}: \\d+`, 'm').test(stderr)) {
         child.kill('SIGKILL');
         resolve();
       }
@@ -43,7 +45,8 @@ describe('CLI: ingest killed with SIGKILL, then run again', () => {
     const crashed = join(dir, 'crashed');
     const clean = join(dir, 'clean');
 
-    await ingestKilledMidway(file, crashed);
+    await ingestKilledDuring('ingest', file, crashed);
+    await ingestKilledDuring('projections', file, crashed);
     const rerun = await billing(['ingest', file, '--data', crashed]);
     const reference = await billing(['ingest', file, '--data', clean]);
 

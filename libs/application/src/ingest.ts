@@ -1,11 +1,16 @@
 import { Clock, DeadLetterStore, EventRecord, EventStore, NewDeadLetter } from '@smartme/ports';
 import { BillingSettings } from './billing-settings';
-import { decodeStructured } from './intake';
+import { decodeBinary, decodeStructured } from './intake';
 
-/** One input to ingest: its raw bytes and where it came from (`FILE:LINE`, `http#3`, …). */
+/**
+ * One input to ingest: its raw bytes and where it came from (`FILE:LINE`,
+ * `topic/partition/offset`, `http`). With CloudEvents binary-mode headers (`ce_*`, from
+ * Kafka) the bytes are the event's data; otherwise they are a structured event.
+ */
 export interface RawInput {
   readonly raw: Buffer;
   readonly source: string;
+  readonly headers?: Readonly<Record<string, string | Buffer | undefined>>;
 }
 
 /** Counted in input lines (interfaces.md §3, `ingest`). */
@@ -35,7 +40,8 @@ export class Ingestion {
 
   async ingestBatch(inputs: readonly RawInput[], options: { deadLetter?: boolean } = {}): Promise<InputOutcome[]> {
     const context = { nowMs: this.clock.nowMs(), maxClockSkewMs: this.settings.maxClockSkewMs };
-    const decoded = inputs.map((input) => decodeStructured(input.raw, context));
+    const decoded = inputs.map((input) =>
+      (isBinaryMode(input.headers) ? decodeBinary(input.headers!, input.raw, context) : decodeStructured(input.raw, context)));
     const records: EventRecord[] = [];
     for (const result of decoded) if (result.ok) records.push(result.record);
     const appended = await this.events.append(records);
@@ -73,6 +79,10 @@ export class Ingestion {
     if (batch.length > 0) await flush();
     return summary;
   }
+}
+
+function isBinaryMode(headers: RawInput['headers']): boolean {
+  return headers !== undefined && Object.keys(headers).some((name) => name.toLowerCase() === 'ce_specversion');
 }
 
 function count(summary: IngestSummary, outcome: InputOutcome): void {

@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { Client } from 'pg';
 import { join } from 'node:path';
 import { postgresUrlForTests } from '../infra/postgres';
 import { createPostgresDatabase } from '../contract/event-store.contract';
@@ -62,5 +63,46 @@ describe('CLI on PostgreSQL', () => {
     }
     const stored = (env: NodeJS.ProcessEnv) => billing(['charges', '--format', 'ndjson'], { env }).then((r) => ndjson<Charge>(r.stdout).map((c) => c.id).sort());
     expect(await stored(racing)).toEqual(await stored(reference));
+  });
+});
+
+describe('CLI on PostgreSQL: replay repairs tampered projections', () => {
+  let server: Awaited<ReturnType<typeof postgresUrlForTests>>;
+  let database: Awaited<ReturnType<typeof createPostgresDatabase>>;
+
+  beforeAll(async () => {
+    server = await postgresUrlForTests();
+    database = await createPostgresDatabase(server.url);
+  });
+
+  afterAll(async () => {
+    await database.drop();
+    await server.release();
+  });
+
+  it('reports each table that differs from the event stream, restores it, and then finds it equal', async () => {
+    const env = { DATABASE_URL: database.url };
+    const tariff = ['--tariff', join(WORKED_EXAMPLE, 'tariff.json')];
+    await billing(['ingest', join(WORKED_EXAMPLE, 'events-1.ndjson'), ...tariff], { env });
+    await billing(['close', '--as-of', '2025-11-01T01:00:00+09:00', ...tariff], { env });
+    const before = (await billing(['charges', '--format', 'ndjson', ...tariff], { env })).stdout;
+    const usageBefore = (await billing(['usage', '--org', 'acme', '--period', '2025-10', '--format', 'ndjson', ...tariff], { env })).stdout;
+
+    const client = new Client({ connectionString: database.url });
+    await client.connect();
+    await client.query("UPDATE usage_days SET registrations = registrations + 5 WHERE org_id = 'acme'");
+    await client.query("DELETE FROM id_timelines WHERE org_id = 'acme' AND id_id = 'a'");
+    await client.query("INSERT INTO id_timelines (org_id, id_id, timeline) VALUES ('ghost', 'g', '[]')");
+    await client.query('DELETE FROM charges WHERE revision = 0 AND kind = $1', ['monthly-fee']);
+    await client.end();
+
+    const repaired = JSON.parse((await billing(['replay', ...tariff], { env })).stdout) as { equal: boolean; differences: Record<string, number> };
+    expect(repaired.equal).toBe(false);
+    expect(repaired.differences).toEqual({ id_timelines: 2, usage_days: expect.any(Number), applications: 0, charges: 1 });
+    expect(repaired.differences.usage_days).toBeGreaterThan(0);
+
+    expect(JSON.parse((await billing(['replay', ...tariff], { env })).stdout)).toMatchObject({ equal: true });
+    expect((await billing(['charges', '--format', 'ndjson', ...tariff], { env })).stdout).toBe(before);
+    expect((await billing(['usage', '--org', 'acme', '--period', '2025-10', '--format', 'ndjson', ...tariff], { env })).stdout).toBe(usageBefore);
   });
 });

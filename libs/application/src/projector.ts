@@ -18,6 +18,19 @@ export class Projector {
     private readonly batchSize = 5000,
   ) {}
 
+  /**
+   * Keeps catching up while `active()` holds (an ingest is appending, the service runs),
+   * so projecting overlaps with appending instead of waiting for it; ends caught up.
+   */
+  async follow(active: () => boolean, onProgress?: (progress: CatchUpProgress) => void, idleMs = 50): Promise<CatchUpProgress> {
+    for (;;) {
+      const running = active();
+      const progress = await this.catchUp(onProgress);
+      if (!running) return progress;
+      if (progress.applied === 0) await new Promise((resolve) => setTimeout(resolve, idleMs));
+    }
+  }
+
   async catchUp(onProgress?: (progress: CatchUpProgress) => void): Promise<CatchUpProgress> {
     const head = await this.events.headPosition();
     let position = await this.projections.checkpoint();

@@ -27,7 +27,7 @@ export class Replay {
   run(onProgress?: (progress: ReplayProgress) => void): Promise<ReplayReport> {
     return this.lock.runExclusive('close', async () => {
       const head = await this.events.headPosition();
-      const state = initialBillingState();
+      const state = initialBillingState({ deduplicate: false });
       const charges: IssuedChargeEvent[] = [];
       let position = 0n;
       let count = 0;

@@ -5,7 +5,7 @@ import { ContractEvent } from './events/contract-events';
 import { InputEvent, billedOrganisation } from './events/input-event';
 import { ClosePeriods, OrganisationLedger, decideClose } from './close/decide-close';
 import { Tariff } from './tariff/tariff';
-import { OrganisationUsage, emptyUsage, evolveIdLifecycle, evolveVerification } from './usage/organisation-usage';
+import { OrganisationUsage } from './usage/organisation-usage';
 import { UsageView } from './usage/usage-view';
 
 /** Everything billing knows of one organisation. */
@@ -19,12 +19,14 @@ export interface OrganisationState {
 /** The whole billing state: a fold of the event store (input events and issued charges). */
 export interface BillingState {
   readonly organisations: Map<string, OrganisationState>;
+  /** Whether redelivered events must be recognised; a fold of the event store need not. */
+  readonly deduplicate: boolean;
 }
 
 export type StoredEvent = InputEvent | ChargeEvent;
 
-export function initialBillingState(): BillingState {
-  return { organisations: new Map() };
+export function initialBillingState(options: { deduplicate?: boolean } = {}): BillingState {
+  return { organisations: new Map(), deduplicate: options.deduplicate ?? true };
 }
 
 /**
@@ -38,10 +40,10 @@ export function evolve(state: BillingState, event: StoredEvent): BillingState {
   switch (event.type) {
     case 'IdRegistered':
     case 'IdRevoked':
-      evolveIdLifecycle(org.usage, event);
+      org.usage.applyLifecycle(event);
       break;
     case 'CredentialVerified':
-      evolveVerification(org.usage, event);
+      org.usage.applyVerification(event);
       break;
     case 'ChargeIssued':
     case 'ChargeAdjusted':
@@ -58,7 +60,7 @@ export function admissionOf(org: OrganisationState, tariff: Tariff): Admission {
 }
 
 export function ledgerOf(org: OrganisationState, tariff: Tariff): OrganisationLedger {
-  return organisationLedger({ orgId: org.orgId, applications: org.applications, usage: org.usage.counters, issued: [...org.issued.values()] }, tariff);
+  return organisationLedger({ orgId: org.orgId, applications: org.applications, usage: org.usage.view(), issued: [...org.issued.values()] }, tariff);
 }
 
 /** The close's view of an organisation from its projected materials: applications are judged now, under the tariff's terms. */
@@ -82,7 +84,7 @@ export function decide(command: ClosePeriods, state: BillingState, tariff: Tarif
 function organisation(state: BillingState, orgId: string): OrganisationState {
   let org = state.organisations.get(orgId);
   if (!org) {
-    org = { orgId, usage: emptyUsage(), applications: [], issued: new Map() };
+    org = { orgId, usage: new OrganisationUsage({ deduplicate: state.deduplicate }), applications: [], issued: new Map() };
     state.organisations.set(orgId, org);
   }
   return org;

@@ -3,6 +3,7 @@ import {
   dayOfInstant,
   formatJstDate,
   formatMonth,
+  instantKey,
   monthOfInstant,
   parseInstant,
   parseMonth,
@@ -31,7 +32,8 @@ describe('billing months in Asia/Tokyo', () => {
   it('orders instants below the millisecond', () => {
     const earlier = parseInstant('2025-10-31T23:59:59.9990001+09:00');
     const later = parseInstant('2025-10-31T23:59:59.9990002+09:00');
-    expect(earlier.key < later.key).toBe(true);
+    expect(instantKey(earlier) < instantKey(later)).toBe(true);
+    expect(instantKey(earlier)).toBe('2025-10-31T14:59:59.999000100Z');
     expect(earlier.epochMs).toBe(later.epochMs);
   });
 

@@ -56,13 +56,17 @@ export function buildProgram(): Command {
   storeCommand(program, 'ingest', 'read NDJSON CloudEvents, validate and append them').argument('<file>', 'NDJSON file, or - for stdin')
     .action(async (file: string, flags: StoreFlags) => withRuntime(flags, async (runtime) => {
       const progress = new Progress('ingest', 0);
+      const projected = new Progress('projections', 0);
+      let ingesting = true;
+      const projecting = runtime.projector.follow(() => ingesting, (p) => projected.update(Number(p.position), Number(p.head), 'events'));
       const summary = await runtime.ingestion.ingestAll(fileInputs(file), {
         onBatch: (s) => progress.update(s.accepted + s.duplicates + s.rejected, 0, 'lines'),
+      }).finally(() => {
+        ingesting = false;
       });
       progress.stop();
-      const projecting = new Progress('projections', 0);
-      await runtime.projector.catchUp((p) => projecting.update(Number(p.position), Number(p.head), 'events'));
-      projecting.stop();
+      await projecting;
+      projected.stop();
       process.stdout.write(`${JSON.stringify(summary)}\n`);
     }));
 

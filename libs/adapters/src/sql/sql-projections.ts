@@ -10,8 +10,6 @@ import {
   StoredEvent,
   applicationSortKey,
   billedOrganisation,
-  evolveIdLifecycle,
-  evolveVerification,
 } from '@smartme/domain';
 import {
   ChargeFilter,
@@ -21,6 +19,7 @@ import {
   RecordedEvent,
   ReplacementReport,
 } from '@smartme/ports';
+import { reconcileProjections } from './projection-reconciliation';
 import { SqlClient, SqlExecutor } from './sql-client';
 
 const CHECKPOINT = 'billing';
@@ -94,42 +93,28 @@ export class SqlProjections implements ProjectionStore {
 
   async replace(state: BillingState, position: bigint, charges: readonly IssuedChargeEvent[]): Promise<ReplacementReport> {
     return this.client.transaction(async (tx) => {
-      for (const table of TABLES) {
-        await tx.query(`CREATE TEMP TABLE rebuilt_${table} (LIKE ${table} INCLUDING ALL) ON COMMIT DROP`);
-      }
-      await writeState(tx, state, charges, 'rebuilt_');
-      const differences: Record<string, number> = {};
-      for (const table of TABLES) differences[table] = await countDifferences(tx, table);
-      for (const table of TABLES) {
-        await tx.query(`DELETE FROM ${table}`);
-        await tx.query(`INSERT INTO ${table} SELECT * FROM rebuilt_${table}`);
-      }
+      // Projectors wait for the checkpoint row: the state and the checkpoint change together.
+      await tx.query('SELECT position FROM projection_checkpoint WHERE name = $1 FOR UPDATE', [CHECKPOINT]);
+      const tables = await reconcileProjections(tx, state, charges);
       await tx.query('UPDATE projection_checkpoint SET position = $2 WHERE name = $1', [CHECKPOINT, position]);
-      return { equal: Object.values(differences).every((count) => count === 0), differences };
+      const differences = Object.fromEntries(tables.map((t) => [t.table, t.differences]));
+      return { equal: tables.every((t) => t.differences === 0), differences };
     });
   }
 
   private async applyUsage(tx: SqlExecutor, events: readonly StoredEvent[]): Promise<void> {
     const lifecycle = events.filter((event): event is IdLifecycleEvent => event.type === 'IdRegistered' || event.type === 'IdRevoked');
-    const verifications = events.filter((event) => event.type === 'CredentialVerified');
-    if (lifecycle.length === 0 && verifications.length === 0) return;
+    if (lifecycle.length === 0 && !events.some((event) => event.type === 'CredentialVerified')) return;
+    // Working sets: the touched IDs' stored timelines, and counters that collect only the changes.
     const usages = await loadTimelines(tx, lifecycle);
-    const touched = new Set<string>();
     for (const event of events) {
-      if (event.type === 'IdRegistered' || event.type === 'IdRevoked') {
-        evolveIdLifecycle(usageOf(usages, event.data.orgId), event);
-        touched.add(timelineKey(event.data.orgId, event.data.idId));
-      } else if (event.type === 'CredentialVerified') {
-        evolveVerification(usageOf(usages, event.data.holderOrgId), event);
-      }
+      if (event.type === 'IdRegistered' || event.type === 'IdRevoked') usageOf(usages, event.data.orgId).applyLifecycle(event);
+      else if (event.type === 'CredentialVerified') usageOf(usages, event.data.holderOrgId).applyVerification(event);
     }
-    await writeTimelines(tx, '', [...usages].flatMap(([orgId, usage]) =>
-      [...usage.ids].filter(([idId]) => touched.has(timelineKey(orgId, idId))).map(([idId, timeline]) => ({ orgId, idId, timeline }))));
-    await addUsageDays(tx, '', usages, true);
+    await writeTimelines(tx, [...usages].flatMap(([orgId, usage]) => usage.flush().map(([idId, timeline]) => ({ orgId, idId, timeline }))));
+    await addUsageDays(tx, usages);
   }
 }
-
-const TABLES = ['id_timelines', 'usage_days', 'applications', 'charges'] as const;
 
 function isApplication(event: StoredEvent): event is ContractEvent {
   return event.type === 'ContractOpened' || event.type === 'IdServiceAdded' || event.type === 'HeadcountChanged' || event.type === 'ContractClosed';
@@ -141,7 +126,6 @@ function isCharge(event: StoredEvent): event is ChargeEvent {
 
 const timelineKey = (orgId: string, idId: string) => `${orgId}\u0000${idId}`;
 
-/** Working sets start with the touched IDs' stored timelines and empty counters, which then collect deltas. */
 async function loadTimelines(tx: SqlExecutor, events: readonly IdLifecycleEvent[]): Promise<Map<string, OrganisationUsage>> {
   const usages = new Map<string, OrganisationUsage>();
   if (events.length === 0) return usages;
@@ -150,38 +134,36 @@ async function loadTimelines(tx: SqlExecutor, events: readonly IdLifecycleEvent[
     `SELECT t.org_id, t.id_id, t.timeline FROM id_timelines t
        JOIN unnest($1::text[], $2::text[]) AS k(org_id, id_id) ON t.org_id = k.org_id AND t.id_id = k.id_id`,
     [[...keys.values()].map((k) => k.orgId), [...keys.values()].map((k) => k.idId)]);
-  for (const row of rows) usageOf(usages, row.org_id).ids.set(row.id_id, row.timeline);
+  for (const row of rows) usageOf(usages, row.org_id).restoreTimeline(row.id_id, row.timeline);
   return usages;
 }
 
+/** The store keeps each event id once, so the working sets need not recognise redeliveries. */
 function usageOf(usages: Map<string, OrganisationUsage>, orgId: string): OrganisationUsage {
   let usage = usages.get(orgId);
-  if (!usage) {
-    usage = { ids: new Map(), counters: new DailyCounters(), verificationIds: new Set() };
-    usages.set(orgId, usage);
-  }
+  if (!usage) usages.set(orgId, (usage = new OrganisationUsage({ deduplicate: false })));
   return usage;
 }
 
-async function writeTimelines(tx: SqlExecutor, prefix: string, rows: readonly { orgId: string; idId: string; timeline: IdTimeline }[]): Promise<void> {
+async function writeTimelines(tx: SqlExecutor, rows: readonly { orgId: string; idId: string; timeline: IdTimeline }[]): Promise<void> {
   for (const chunk of chunks(rows)) {
     await tx.query(
-      `INSERT INTO ${prefix}id_timelines (org_id, id_id, timeline)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[])
+      `INSERT INTO id_timelines (org_id, id_id, timeline)
+       SELECT o, i, t FROM jsonb_to_recordset($1::jsonb) AS (o text, i text, t jsonb)
        ON CONFLICT (org_id, id_id) DO UPDATE SET timeline = EXCLUDED.timeline`,
-      [chunk.map((r) => r.orgId), chunk.map((r) => r.idId), chunk.map((r) => JSON.stringify(r.timeline))]);
+      [JSON.stringify(chunk.map((r) => ({ o: r.orgId, i: r.idId, t: r.timeline })))]);
   }
 }
 
-/** Adds counter deltas (or, on a rebuild, full counters) to the stored days; all-zero days are not stored. */
-async function addUsageDays(tx: SqlExecutor, prefix: string, usages: ReadonlyMap<string, OrganisationUsage>, pruneZeros: boolean): Promise<void> {
+/** Adds counter deltas to the stored days; days whose counters all come back to zero are not kept. */
+async function addUsageDays(tx: SqlExecutor, usages: ReadonlyMap<string, OrganisationUsage>): Promise<void> {
   const rows = [...usages].flatMap(([orgId, usage]) =>
-    usage.counters.entries()
+    usage.view().entries()
       .filter(([, c]) => c.registrations || c.activeChange || c.verificationsCounted || c.verificationsInternal)
       .map(([day, c]) => [orgId, day, c.registrations, c.activeChange, c.verificationsCounted, c.verificationsInternal] as const));
   for (const chunk of chunks(rows)) {
     await tx.query(
-      `INSERT INTO ${prefix}usage_days AS u (org_id, day, registrations, active_change, verifications_counted, verifications_internal)
+      `INSERT INTO usage_days AS u (org_id, day, registrations, active_change, verifications_counted, verifications_internal)
        SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::int[], $5::int[], $6::int[])
        ON CONFLICT (org_id, day) DO UPDATE SET
          registrations = u.registrations + EXCLUDED.registrations,
@@ -190,27 +172,27 @@ async function addUsageDays(tx: SqlExecutor, prefix: string, usages: ReadonlyMap
          verifications_internal = u.verifications_internal + EXCLUDED.verifications_internal`,
       [0, 1, 2, 3, 4, 5].map((column) => chunk.map((row) => row[column])));
   }
-  if (pruneZeros && rows.length > 0) {
+  if (rows.length > 0) {
     await tx.query(
-      `DELETE FROM ${prefix}usage_days WHERE org_id = ANY($1::text[])
+      `DELETE FROM usage_days WHERE org_id = ANY($1::text[])
          AND registrations = 0 AND active_change = 0 AND verifications_counted = 0 AND verifications_internal = 0`,
       [[...usages.keys()]]);
   }
 }
 
-async function writeApplications(tx: SqlExecutor, applications: readonly ContractEvent[], prefix = ''): Promise<void> {
+async function writeApplications(tx: SqlExecutor, applications: readonly ContractEvent[]): Promise<void> {
   for (const chunk of chunks(applications)) {
     await tx.query(
-      `INSERT INTO ${prefix}applications (event_id, org_id, sort_key, event)
+      `INSERT INTO applications (event_id, org_id, sort_key, event)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[]) ON CONFLICT (event_id) DO NOTHING`,
       [chunk.map((e) => e.id), chunk.map((e) => billedOrganisation(e)), chunk.map(applicationSortKey), chunk.map((e) => JSON.stringify(e))]);
   }
 }
 
-async function writeCharges(tx: SqlExecutor, charges: readonly IssuedChargeEvent[], prefix = ''): Promise<void> {
+async function writeCharges(tx: SqlExecutor, charges: readonly IssuedChargeEvent[]): Promise<void> {
   for (const chunk of chunks(charges)) {
     await tx.query(
-      `INSERT INTO ${prefix}charges (charge_id, org_id, kind, period, revision, position, event)
+      `INSERT INTO charges (charge_id, org_id, kind, period, revision, position, event)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::bigint[], $7::jsonb[])
        ON CONFLICT (charge_id) DO NOTHING`,
       [
@@ -219,23 +201,6 @@ async function writeCharges(tx: SqlExecutor, charges: readonly IssuedChargeEvent
         chunk.map((c) => JSON.stringify(c.event)),
       ]);
   }
-}
-
-async function writeState(tx: SqlExecutor, state: BillingState, charges: readonly IssuedChargeEvent[], prefix: string): Promise<void> {
-  const usages = new Map([...state.organisations].map(([orgId, org]) => [orgId, org.usage]));
-  await writeTimelines(tx, prefix, [...usages].flatMap(([orgId, usage]) =>
-    [...usage.ids].map(([idId, timeline]) => ({ orgId, idId, timeline }))));
-  await addUsageDays(tx, prefix, usages, false);
-  await writeApplications(tx, [...state.organisations.values()].flatMap((org) => org.applications), prefix);
-  await writeCharges(tx, charges, prefix);
-}
-
-/** Rows only in the live table or only in the rebuilt one. */
-async function countDifferences(tx: SqlExecutor, table: string): Promise<number> {
-  const [row] = await tx.query<{ count: number }>(
-    `SELECT ((SELECT count(*) FROM (SELECT * FROM ${table} EXCEPT ALL SELECT * FROM rebuilt_${table}) a)
-           + (SELECT count(*) FROM (SELECT * FROM rebuilt_${table} EXCEPT ALL SELECT * FROM ${table}) b))::int AS count`);
-  return row?.count ?? 0;
 }
 
 function chunks<T>(items: readonly T[]): T[][] {

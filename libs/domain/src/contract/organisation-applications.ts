@@ -1,5 +1,5 @@
 import { ContractEvent } from '../events/contract-events';
-import { parseInstant } from '../time/instant';
+import { instantKey, parseInstant } from '../time/instant';
 
 /**
  * An organisation's applications in the order §3 evaluates them: event time, ties by
@@ -15,5 +15,5 @@ export function insertApplication(applications: readonly ContractEvent[], applic
 
 /** The evaluation order of applications as one sortable string. */
 export function applicationSortKey(application: ContractEvent): string {
-  return `${parseInstant(application.time).key}|${application.id}`;
+  return `${instantKey(parseInstant(application.time))}|${application.id}`;
 }

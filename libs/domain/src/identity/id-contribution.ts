@@ -16,7 +16,10 @@ export interface IdContribution {
   readonly activeChanges: ReadonlyMap<DayNumber, number>;
 }
 
+const NOTHING: IdContribution = { registrationDays: [], activeChanges: new Map() };
+
 export function contributionOf(timeline: IdTimeline): IdContribution {
+  if (timeline.length === 0) return NOTHING;
   const registrationDays: DayNumber[] = [];
   const activeChanges = new Map<DayNumber, number>();
   const countedMonths = new Set<BillingMonth>();

@@ -43,6 +43,11 @@ export class DailyCounters implements UsageView {
     };
   }
 
+  /** The counters of one day, if any were ever touched. */
+  on(day: DayNumber): Readonly<DayCounts> | undefined {
+    return this.days.get(day);
+  }
+
   /** Days with any counter set, ascending: for projections that persist them. */
   entries(): [DayNumber, Readonly<DayCounts>][] {
     return [...this.days.entries()].sort(([a], [b]) => a - b);

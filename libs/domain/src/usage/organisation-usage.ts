@@ -1,6 +1,6 @@
 import { CredentialVerified, IdLifecycleEvent } from '../events/identity-events';
 import { IdContribution, contributionOf } from '../identity/id-contribution';
-import { IdTimeline, insertIntoTimeline, lifecycleEntryOf } from '../identity/id-timeline';
+import { IdTimeline, LifecycleEntry, insertIntoTimeline, lifecycleEntryOf } from '../identity/id-timeline';
 import { parseInstant } from '../time/instant';
 import { dayOfInstant } from '../time/jst-date';
 import { DailyCounters } from './daily-counters';
@@ -9,40 +9,97 @@ import { DailyCounters } from './daily-counters';
  * An organisation's usage: its IDs' lifecycles and the daily counters they add up to.
  * Counters do not depend on contracts: events that arrive before their organisation's
  * contract are counted all the same and billed once it exists (§2.5).
+ *
+ * An ID's counters are corrected by the difference between its contribution after and
+ * before a change, so a late or out-of-order event corrects exactly what it changes.
+ * The correction is made once per changed ID when the counters are read, not once per
+ * event: a replay of millions of events computes each ID's contribution once.
  */
-export interface OrganisationUsage {
-  readonly ids: Map<string, IdTimeline>;
-  readonly counters: DailyCounters;
-  /** Verification event ids already counted, so redelivery never counts twice. */
-  readonly verificationIds: Set<string>;
-}
+export class OrganisationUsage {
+  private readonly ids = new Map<string, TrackedId>();
+  /** IDs changed since the counters were last brought up to date. */
+  private changed: [string, TrackedId][] = [];
+  private readonly counters = new DailyCounters();
+  private readonly verificationIds: Set<string> | null;
 
-export function emptyUsage(): OrganisationUsage {
-  return { ids: new Map(), counters: new DailyCounters(), verificationIds: new Set() };
+  /**
+   * @param options.deduplicate keep the ids of counted verifications so a redelivered one
+   *   is not counted twice; folds over the event store, which keeps each id once, skip it.
+   */
+  constructor(options: { deduplicate?: boolean } = {}) {
+    this.verificationIds = options.deduplicate === false ? null : new Set();
+  }
+
+  /**
+   * Takes over an ID's timeline whose contribution is already in counters kept
+   * elsewhere (a projection's stored counters): from here on, only changes are counted.
+   */
+  restoreTimeline(idId: string, timeline: IdTimeline): void {
+    this.ids.set(idId, { entries: [...timeline], counted: null });
+  }
+
+  applyLifecycle(event: IdLifecycleEvent): void {
+    const idId = event.data.idId;
+    let id = this.ids.get(idId);
+    if (!id) {
+      id = { entries: [], counted: NOTHING_COUNTED };
+      this.ids.set(idId, id);
+      this.changed.push([idId, id]);
+    } else if (id.counted === null) {
+      id.counted = contributionOf(id.entries);
+      this.changed.push([idId, id]);
+    }
+    insertIntoTimeline(id.entries, lifecycleEntryOf(event));
+  }
+
+  applyVerification(event: CredentialVerified): void {
+    if (this.verificationIds?.has(event.id)) return;
+    this.verificationIds?.add(event.id);
+    const internal = event.data.verifierOrgId === event.data.holderOrgId;
+    this.counters.add(dayOfInstant(parseInstant(event.time).epochMs), internal ? 'verificationsInternal' : 'verificationsCounted', 1);
+  }
+
+  /** Brings the counters up to date; returns the timelines that changed since the last time. */
+  flush(): [string, IdTimeline][] {
+    const changed = this.changed;
+    this.changed = [];
+    for (const [, id] of changed) {
+      applyContribution(this.counters, id.counted!, -1);
+      applyContribution(this.counters, contributionOf(id.entries), +1);
+      id.counted = null;
+    }
+    return changed.map(([idId, id]) => [idId, id.entries]);
+  }
+
+  /** The daily counters with every applied event counted. */
+  view(): DailyCounters {
+    if (this.changed.length > 0) this.flush();
+    return this.counters;
+  }
+
+  *allTimelines(): IterableIterator<[string, IdTimeline]> {
+    for (const [idId, id] of this.ids) yield [idId, id.entries];
+  }
+
+  timeline(idId: string): IdTimeline | undefined {
+    return this.ids.get(idId)?.entries;
+  }
+
+  get idCount(): number {
+    return this.ids.size;
+  }
 }
 
 /**
- * Applies an ID lifecycle event: the ID's counters are moved by the difference between
- * its contribution after and before, so a late or out-of-order event corrects exactly
- * what it changes. Mutates `usage` (the fold owns it) and returns it.
+ * An ID and what its counters currently count for: null when that is its timeline's
+ * contribution, otherwise the contribution from before its pending changes.
  */
-export function evolveIdLifecycle(usage: OrganisationUsage, event: IdLifecycleEvent): OrganisationUsage {
-  const before = usage.ids.get(event.data.idId) ?? [];
-  const after = insertIntoTimeline(before, lifecycleEntryOf(event));
-  if (after === before) return usage;
-  usage.ids.set(event.data.idId, after);
-  applyContribution(usage.counters, contributionOf(before), -1);
-  applyContribution(usage.counters, contributionOf(after), +1);
-  return usage;
+interface TrackedId {
+  readonly entries: LifecycleEntry[];
+  counted: IdContribution | null;
 }
 
-export function evolveVerification(usage: OrganisationUsage, event: CredentialVerified): OrganisationUsage {
-  if (usage.verificationIds.has(event.id)) return usage;
-  usage.verificationIds.add(event.id);
-  const internal = event.data.verifierOrgId === event.data.holderOrgId;
-  usage.counters.add(dayOfInstant(parseInstant(event.time).epochMs), internal ? 'verificationsInternal' : 'verificationsCounted', 1);
-  return usage;
-}
+const NOTHING_COUNTED: IdContribution = contributionOf([]);
 
 function applyContribution(counters: DailyCounters, contribution: IdContribution, sign: 1 | -1): void {
   for (const day of contribution.registrationDays) counters.add(day, 'registrations', sign);

@@ -1,14 +1,28 @@
 import 'reflect-metadata';
+import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { json, raw } from 'express';
+import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
+import { ServiceConfig } from './config/service-config';
 
-async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create(AppModule, { logger: ['log', 'warn', 'error'] });
+/** Builds the service application; `listen` is the caller's (serve, or a test on a random port). */
+export async function createService(config: ServiceConfig): Promise<INestApplication> {
+  const app = await NestFactory.create(AppModule.forConfig(config), { bufferLogs: true, bodyParser: false });
+  app.useLogger(app.get(Logger));
+  // Events keep their bytes (dead letters store input exactly as received); the rest is JSON.
+  app.use('/v1/events', raw({ type: () => true, limit: config.bodyLimit }));
+  app.use(json({ limit: '100kb' }));
   app.enableShutdownHooks();
-  const host = process.env.HOST ?? '127.0.0.1';
-  const port = Number(process.env.PORT ?? 3000);
-  await app.listen(port, host);
-  console.log(`billing listening on http://${host}:${port}`);
+  return app;
 }
 
-void bootstrap();
+export async function serve(config: ServiceConfig): Promise<INestApplication> {
+  const app = await createService(config);
+  await app.listen(config.port, config.host);
+  const logger = app.get(Logger);
+  const store = config.runtime.databaseUrl ? 'PostgreSQL' : `the embedded store in ${config.runtime.dataDir}`;
+  logger.log(`billing serving on http://${config.host}:${config.port} with ${store}`, 'serve');
+  if (!config.kafka) logger.warn('KAFKA_BROKERS is not set: no Kafka consumers or charge publication; events are ingested over HTTP only (POST /v1/events)', 'serve');
+  return app;
+}

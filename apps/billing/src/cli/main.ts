@@ -6,6 +6,8 @@ import { Command, CommanderError, Option } from 'commander';
 import { createReadStream } from 'node:fs';
 import { BillingRuntime, openBillingRuntime } from '../composition/billing-runtime';
 import { runtimeOptions } from '../composition/runtime-options';
+import { serviceConfigFromEnv } from '../config/service-config';
+import { serve } from '../main';
 import { Format, defaultFormat, print } from './output';
 import { Progress } from './progress';
 
@@ -138,6 +140,15 @@ export function buildProgram(): Command {
       print(report.differences, flags.format ?? defaultFormat());
       if (report.issued.length > 0) process.stderr.write(`issued ${report.issued.length} adjustment(s): ${report.issued.map((e) => e.id).join(', ')}\n`);
     }));
+
+  program.command('serve').description('run the service: HTTP API, projections, scheduler, and Kafka when KAFKA_BROKERS is set')
+    .option('--data <dir>', 'embedded store directory (env BILLING_DATA_DIR, default ./data)')
+    .option('--tariff <file>', 'tariff file, JSON or YAML (env BILLING_TARIFF)')
+    .action(async (flags: StoreFlags) => {
+      const config = serviceConfigFromEnv({ ...process.env, ...(flags.data ? { BILLING_DATA_DIR: flags.data } : {}), ...(flags.tariff ? { BILLING_TARIFF: flags.tariff } : {}) });
+      const app = await serve(config);
+      await new Promise<void>((resolve) => app.getHttpServer().once('close', () => resolve()));
+    });
 
   return program;
 }

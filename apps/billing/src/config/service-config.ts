@@ -1,0 +1,72 @@
+import { ConfigurationError } from '@smartme/adapters/config/tariff-file';
+import { KafkaConfig, kafkaConfigFromEnv } from '@smartme/adapters/kafka/kafka-config';
+import ms from 'ms';
+import { RuntimeOptions, runtimeOptions } from '../composition/runtime-options';
+
+/** How `serve` runs, from the environment (README, configuration table). */
+export interface ServiceConfig {
+  readonly runtime: RuntimeOptions;
+  readonly kafka: KafkaConfig | null;
+  readonly host: string;
+  readonly port: number;
+  readonly apiToken: string | null;
+  readonly adminToken: string | null;
+  /** How often the scheduler looks for due periods; 0 turns it off. */
+  readonly schedulerIntervalMs: number;
+  readonly outboxPollMs: number;
+  readonly logLevel: string;
+  /** Largest accepted request body (POST /v1/events). */
+  readonly bodyLimit: string;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/**
+ * Reads and checks every setting at start-up, reporting all problems at once, each
+ * naming its variable; the service refuses to start on any of them.
+ */
+export function serviceConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
+  const problems: string[] = [];
+  const attempt = <T>(read: () => T, fallback: T): T => {
+    try {
+      return read();
+    } catch (error) {
+      problems.push((error as Error).message);
+      return fallback;
+    }
+  };
+  const runtime = attempt(() => runtimeOptions({}, env), { dataDir: './data', tariffPath: '', databaseUrl: null });
+  const kafka = attempt(() => kafkaConfigFromEnv(env), null);
+  const host = env.HOST || '127.0.0.1';
+  const port = attempt(() => integer('PORT', env.PORT, 3000, 0, 65535), 3000);
+  const apiToken = env.BILLING_API_TOKEN || null;
+  const adminToken = env.BILLING_ADMIN_TOKEN || null;
+  if (!apiToken && !LOOPBACK.has(host)) {
+    problems.push(`BILLING_API_TOKEN: required when HOST=${host} is not a loopback address (the API must not be open to the network)`);
+  }
+  for (const [name, token] of [['BILLING_API_TOKEN', apiToken], ['BILLING_ADMIN_TOKEN', adminToken]] as const) {
+    if (token !== null && token.length < 16) problems.push(`${name}: must be at least 16 characters`);
+  }
+  const schedulerIntervalMs = attempt(() => duration('SCHEDULER_INTERVAL', env.SCHEDULER_INTERVAL, 60_000), 60_000);
+  const outboxPollMs = attempt(() => duration('OUTBOX_POLL_INTERVAL', env.OUTBOX_POLL_INTERVAL, 1_000), 1_000);
+  const logLevel = env.LOG_LEVEL || 'info';
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL: "${logLevel}" is not one of ${LOG_LEVELS.join(', ')}`);
+  const bodyLimit = env.BODY_LIMIT || '5mb';
+  if (problems.length > 0) throw new ConfigurationError(`invalid configuration: ${problems.join('; ')}`);
+  return { runtime, kafka, host, port, apiToken, adminToken, schedulerIntervalMs, outboxPollMs, logLevel, bodyLimit };
+}
+
+function integer(name: string, text: string | undefined, fallback: number, min: number, max: number): number {
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name}=${text}: must be an integer from ${min} to ${max}`);
+  return value;
+}
+
+function duration(name: string, text: string | undefined, fallback: number): number {
+  if (text === undefined || text === '') return fallback;
+  const value = /^\d+$/.test(text) ? Number(text) : ms(text as ms.StringValue);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new Error(`${name}=${text}: must be a duration such as 30s or 1m`);
+  return value;
+}

@@ -1,0 +1,57 @@
+import { Controller, HttpCode, Inject, Post, Req, UseGuards } from '@nestjs/common';
+import { InputOutcome, RawInput } from '@smartme/application';
+import { Request } from 'express';
+import { randomUUID } from 'node:crypto';
+import { BillingRuntime } from '../composition/billing-runtime';
+import { BILLING_RUNTIME } from '../runtime/tokens';
+import { BearerTokenGuard } from './bearer-token.guard';
+import { ProblemException } from './problem';
+
+/** The result for one event of a batch, in request order. */
+export interface EventResult {
+  readonly index: number;
+  readonly status: 'accepted' | 'duplicate' | 'rejected';
+  readonly id: string | null;
+  readonly reason?: string;
+}
+
+/**
+ * HTTP ingestion (interfaces.md §4): a JSON array of CloudEvents or NDJSON, validated
+ * like Kafka and file input, invalid ones dead-lettered; one result per event.
+ */
+@Controller('v1/events')
+@UseGuards(BearerTokenGuard)
+export class EventsController {
+  constructor(@Inject(BILLING_RUNTIME) private readonly runtime: BillingRuntime) {}
+
+  @Post()
+  @HttpCode(200)
+  async ingest(@Req() request: Request): Promise<{ results: EventResult[] }> {
+    const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    const inputs = splitBody(body, request.header('content-type') ?? '', `http:${randomUUID()}`);
+    const outcomes = await this.runtime.ingestion.ingestBatch(inputs);
+    return { results: outcomes.map(resultOf) };
+  }
+}
+
+/** NDJSON keeps each line's bytes exactly; array elements are kept as their JSON text. */
+function splitBody(body: Buffer, contentType: string, request: string): RawInput[] {
+  if (/ndjson/i.test(contentType)) {
+    return body.toString('utf8').split('\n').map((line, i) => ({ line, i })).filter(({ line }) => line.trim() !== '')
+      .map(({ line, i }) => ({ raw: Buffer.from(line.replace(/\r$/, '')), source: `${request}#${i + 1}` }));
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch (error) {
+    throw new ProblemException(400, 'malformed body', `not JSON: ${(error as Error).message}`, 'body');
+  }
+  if (!Array.isArray(parsed)) throw new ProblemException(400, 'malformed body', 'must be a JSON array of CloudEvents, or NDJSON', 'body');
+  return parsed.map((element, i) => ({ raw: Buffer.from(JSON.stringify(element)), source: `${request}#${i + 1}` }));
+}
+
+function resultOf(outcome: InputOutcome, index: number): EventResult {
+  return outcome.status === 'rejected'
+    ? { index, status: 'rejected', id: outcome.eventId, reason: outcome.reason }
+    : { index, status: outcome.status === 'accepted' ? 'accepted' : 'duplicate', id: outcome.eventId };
+}

@@ -1,0 +1,9 @@
+/** The Kafka side of the service, as the rest of the application sees it. */
+export interface Messaging {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Charges were stored: publish them now rather than at the next poll. */
+  chargesIssued(): void;
+  /** Whether the brokers answer. */
+  ready(): Promise<boolean>;
+}

@@ -38,5 +38,10 @@ function problemOf(exception: unknown): Problem {
     const detail = Array.isArray(message) ? message.join('; ') : String(message);
     return { type: 'about:blank', title: HttpStatus[status]?.replace(/_/g, ' ').toLowerCase() ?? 'error', status, detail };
   }
+  // Errors of the body parser (too large, bad encoding) carry their client status.
+  const parser = exception as { status?: unknown; expose?: unknown; message?: unknown; type?: unknown };
+  if (typeof parser.status === 'number' && parser.status >= 400 && parser.status < 500 && parser.expose === true) {
+    return { type: 'about:blank', title: String(parser.type ?? 'bad request').replace(/\./g, ' '), status: parser.status, detail: String(parser.message), field: 'body' };
+  }
   return { type: 'about:blank', title: 'internal server error', status: 500, detail: 'the request could not be completed; see the service log' };
 }

@@ -1,0 +1,66 @@
+import { KafkaConfig } from '@smartme/adapters/kafka/kafka-config';
+import { KafkaChargePublisher, KafkaDeadLetterPublisher, KafkaEventConsumer, KafkaLogger, OutboxRelay, ProducerConnection, createKafka, ensureTopics } from '@smartme/adapters/kafka';
+import { SqlChargeOutbox } from '@smartme/adapters/sql/sql-charge-outbox';
+import { Admin, Kafka } from 'kafkajs';
+import { BillingRuntime } from '../composition/billing-runtime';
+import { Messaging } from './messaging';
+
+/**
+ * Kafka in and out: a consumer group on the input topics appends to the event store
+ * (offsets committed after the append), and the outbox relay publishes stored charges to
+ * `billing.charges` (marked published after the broker's acknowledgement).
+ */
+export class KafkaMessaging implements Messaging {
+  private readonly kafka: Kafka;
+  private readonly admin: Admin;
+  private readonly producer: ProducerConnection;
+  readonly consumer: KafkaEventConsumer;
+  readonly relay: OutboxRelay;
+
+  constructor(private readonly config: KafkaConfig, runtime: BillingRuntime, logger: KafkaLogger, outboxPollMs: number) {
+    this.kafka = createKafka(config, { logger });
+    this.admin = this.kafka.admin();
+    this.producer = ProducerConnection.idempotent(this.kafka);
+    this.consumer = new KafkaEventConsumer({
+      kafka: this.kafka,
+      config,
+      handler: (inputs) => runtime.ingestion.ingestBatch(inputs),
+      deadLetters: new KafkaDeadLetterPublisher(this.producer, config.topics.deadLetter),
+      logger,
+    });
+    this.relay = new OutboxRelay({
+      outbox: new SqlChargeOutbox(runtime.client),
+      publisher: new KafkaChargePublisher(this.producer, config.topics.charges),
+      logger,
+      pollIntervalMs: outboxPollMs,
+    });
+  }
+
+  async start(): Promise<void> {
+    await this.admin.connect();
+    await ensureTopics(this.admin, this.config);
+    await this.consumer.start();
+    this.relay.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer.stop();
+    await this.relay.stop();
+    await this.producer.close();
+    await this.admin.disconnect();
+  }
+
+  chargesIssued(): void {
+    this.relay.wake();
+  }
+
+  async ready(): Promise<boolean> {
+    if (this.consumer.state === 'crashed') return false;
+    try {
+      await this.admin.describeCluster();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,229 @@
+import { Consumer, EachBatchPayload, Kafka, KafkaMessage, RetryOptions } from 'kafkajs';
+import { InputOutcome, RawInput } from '@smartme/application';
+import { LagTracker, PartitionLag } from './consumer-lag';
+import { RejectedMessage, RejectedMessageSink } from './kafka-dead-letter-publisher';
+import { KafkaConfig } from './kafka-config';
+import { KafkaLogger } from './kafka-logger';
+import { kafkaSource, toRawInput } from './message-input';
+
+/** What the consumer hands its messages to: `Ingestion.ingestBatch`, in the service. */
+export type IngestHandler = (inputs: readonly RawInput[]) => Promise<InputOutcome[]>;
+
+export interface KafkaEventConsumerOptions {
+  readonly kafka: Kafka;
+  readonly config: Pick<KafkaConfig, 'groupId' | 'topics'>;
+  readonly handler: IngestHandler;
+  readonly deadLetters: RejectedMessageSink;
+  readonly logger: KafkaLogger;
+  /** Messages per handler call (and per commit): bounds memory and the store's batch size. */
+  readonly chunkSize?: number;
+  /**
+   * How kafkajs retries a failing batch before it restarts the consumer (which then retries
+   * from the last committed offset, forever: see CONSUMER_RETRY).
+   */
+  readonly retry?: RetryOptions;
+  readonly sessionTimeout?: number;
+  readonly heartbeatInterval?: number;
+  readonly maxBytesPerPartition?: number;
+  readonly partitionsConsumedConcurrently?: number;
+  /** How often progress (messages, batch sizes, lag) is logged; 0 logs every batch. */
+  readonly progressLogIntervalMs?: number;
+}
+
+export const DEFAULT_CHUNK_SIZE = 2000;
+
+/**
+ * A store outage makes every batch fail; kafkajs retries it in place with backoff, then
+ * "crashes" the consumer and restarts it (rejoining the group, re-reading from the committed
+ * offset) after `initialRetryTime`. restartOnFailure in the consumer always says yes, so an
+ * outage delays ingestion however long it lasts and loses nothing.
+ */
+export const CONSUMER_RETRY: RetryOptions = { initialRetryTime: 1_000, maxRetryTime: 30_000, retries: 8 };
+
+export type ConsumerState = 'idle' | 'running' | 'crashed' | 'stopped';
+
+export interface ConsumerCounts {
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+}
+
+/**
+ * Consumes the identity and contract topics into the event store. An offset is committed
+ * only after ingestion made the events durable and rejected ones are on the dead-letter
+ * topic (interfaces.md §1): a crash in between redelivers them, and the idempotent append
+ * (by event id) and dead-letter store (by source and bytes) make that harmless.
+ */
+export class KafkaEventConsumer {
+  private consumer: Consumer | null = null;
+  private readonly lag = new LagTracker();
+  private readonly totals: ConsumerCounts = { accepted: 0, duplicates: 0, rejected: 0 };
+  private currentState: ConsumerState = 'idle';
+  private readonly chunkSize: number;
+  private readonly progress = { since: Date.now(), batches: 0, messages: 0, largestBatch: 0 };
+
+  constructor(private readonly options: KafkaEventConsumerOptions) {
+    this.chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
+    if (!Number.isSafeInteger(this.chunkSize) || this.chunkSize < 1) throw new RangeError(`chunkSize must be a positive integer, got ${this.chunkSize}`);
+  }
+
+  /** Messages handled and committed so far (accepted, duplicates and rejected). */
+  get processed(): number {
+    return this.totals.accepted + this.totals.duplicates + this.totals.rejected;
+  }
+
+  get counts(): Readonly<ConsumerCounts> {
+    return { ...this.totals };
+  }
+
+  /** `crashed` means kafkajs gave up for good (a non-retriable error): readiness should fail. */
+  get state(): ConsumerState {
+    return this.currentState;
+  }
+
+  lagSnapshot(): PartitionLag[] {
+    return this.lag.snapshot();
+  }
+
+  async start(): Promise<void> {
+    if (this.consumer !== null) throw new Error('the Kafka event consumer is already started');
+    const { kafka, config, logger } = this.options;
+    const topics = [config.topics.identity, config.topics.contracts];
+    const consumer = kafka.consumer({
+      groupId: config.groupId,
+      retry: { ...CONSUMER_RETRY, ...this.options.retry, restartOnFailure: (error) => this.onFailure(error) },
+      allowAutoTopicCreation: false,
+      ...(this.options.sessionTimeout !== undefined ? { sessionTimeout: this.options.sessionTimeout } : {}),
+      ...(this.options.heartbeatInterval !== undefined ? { heartbeatInterval: this.options.heartbeatInterval } : {}),
+      ...(this.options.maxBytesPerPartition !== undefined ? { maxBytesPerPartition: this.options.maxBytesPerPartition } : {}),
+    });
+    this.consumer = consumer;
+    this.observe(consumer);
+    try {
+      await consumer.connect();
+      // From the beginning for a new group: billing must see every event ever produced.
+      await consumer.subscribe({ topics, fromBeginning: true });
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
+        eachBatch: (payload) => this.onBatch(payload),
+      });
+    } catch (error) {
+      // Leave nothing half-started behind, so that the caller can simply start() again.
+      this.consumer = null;
+      await consumer.disconnect().catch(() => undefined);
+      throw error;
+    }
+    this.currentState = 'running';
+    logger.info({ group: config.groupId, topics, chunkSize: this.chunkSize }, 'kafka consumer started');
+  }
+
+  /** Finishes the chunk in hand, commits it, and leaves the group. */
+  async stop(): Promise<void> {
+    const consumer = this.consumer;
+    if (consumer === null) return;
+    this.consumer = null;
+    await consumer.disconnect();
+    this.currentState = 'stopped';
+    this.options.logger.info({ group: this.options.config.groupId, ...this.counts, lag: this.lag.total() }, 'kafka consumer stopped');
+  }
+
+  private observe(consumer: Consumer): void {
+    const group = this.options.config.groupId;
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      this.lag.retainOnly(payload.memberAssignment);
+      this.options.logger.info({ group, memberId: payload.memberId, assignment: payload.memberAssignment }, 'kafka consumer joined the group');
+    });
+    consumer.on(consumer.events.COMMIT_OFFSETS, ({ payload }) => {
+      for (const { topic, partitions } of payload.topics) {
+        for (const { partition, offset } of partitions) this.lag.committed(topic, Number(partition), offset);
+      }
+    });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (!payload.restart && this.consumer === consumer) this.currentState = 'crashed';
+      this.options.logger.error({ group, err: payload.error.message, restart: payload.restart }, 'kafka consumer crashed');
+    });
+  }
+
+  private onFailure(error: Error): Promise<boolean> {
+    this.options.logger.warn({ group: this.options.config.groupId, err: error.message }, 'kafka consumer restarts after repeated failures; uncommitted messages will be redelivered');
+    return Promise.resolve(true);
+  }
+
+  private async onBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    const first = batch.messages[0];
+    if (first === undefined) return;
+    this.lag.observeBatch(batch.topic, batch.partition, batch.highWatermark, first.offset);
+    for (let start = 0; start < batch.messages.length; start += this.chunkSize) {
+      // After a rebalance or a seek the rest of the batch is not ours to commit; it is
+      // fetched again by whoever owns the partition now, from the last commit.
+      if (!payload.isRunning() || payload.isStale()) return;
+      const chunk = batch.messages.slice(start, start + this.chunkSize);
+      await this.ingest(batch.topic, batch.partition, chunk);
+      payload.resolveOffset(chunk[chunk.length - 1]!.offset);
+      // Without autoCommit, commitOffsetsIfNecessary() alone never commits: pass the offsets.
+      await payload.commitOffsetsIfNecessary(payload.uncommittedOffsets());
+      await payload.heartbeat();
+    }
+    this.logProgress(batch.messages.length);
+  }
+
+  private async ingest(topic: string, partition: number, messages: readonly KafkaMessage[]): Promise<void> {
+    const inputs = messages.map((message) => toRawInput(topic, partition, message));
+    let outcomes: InputOutcome[];
+    try {
+      outcomes = await this.options.handler(inputs);
+    } catch (error) {
+      this.options.logger.warn(
+        { group: this.options.config.groupId, source: kafkaSource(topic, partition, messages[0]!.offset), messages: messages.length, err: errorMessage(error) },
+        'ingestion failed; nothing committed, the messages will be redelivered',
+      );
+      throw error;
+    }
+    if (outcomes.length !== inputs.length) throw new Error(`the ingest handler returned ${outcomes.length} outcomes for ${inputs.length} inputs`);
+
+    const rejected: RejectedMessage[] = [];
+    outcomes.forEach((outcome, i) => {
+      if (outcome.status === 'rejected') rejected.push(rejectedMessage(messages[i]!, inputs[i]!.source, outcome.reason, outcome.eventId));
+      else if (outcome.status === 'accepted') this.totals.accepted++;
+      else this.totals.duplicates++;
+    });
+    // Before the commit: once committed, a rejected message would never reach the topic.
+    await this.options.deadLetters.publishRejected(rejected);
+    this.totals.rejected += rejected.length;
+    if (rejected.length > 0) {
+      this.options.logger.warn({ group: this.options.config.groupId, topic, partition, rejected: rejected.length, first: rejected[0]!.source, reason: rejected[0]!.reason }, 'kafka input rejected to the dead-letter topic');
+    }
+  }
+
+  private logProgress(batchSize: number): void {
+    const progress = this.progress;
+    progress.batches++;
+    progress.messages += batchSize;
+    progress.largestBatch = Math.max(progress.largestBatch, batchSize);
+    const elapsed = Date.now() - progress.since;
+    if (elapsed < (this.options.progressLogIntervalMs ?? 10_000)) return;
+    this.options.logger.info({
+      group: this.options.config.groupId,
+      batches: progress.batches,
+      messages: progress.messages,
+      averageBatch: Math.round(progress.messages / progress.batches),
+      largestBatch: progress.largestBatch,
+      perSecond: Math.round((progress.messages * 1000) / Math.max(elapsed, 1)),
+      lag: this.lag.total(),
+      partitions: this.lag.snapshot().map(({ topic, partition, lag }) => ({ topic, partition, lag })),
+      ...this.counts,
+    }, 'kafka consumer progress');
+    Object.assign(progress, { since: Date.now(), batches: 0, messages: 0, largestBatch: 0 });
+  }
+}
+
+function rejectedMessage(message: KafkaMessage, source: string, reason: string, eventId: string | null): RejectedMessage {
+  return { raw: message.value, reason, source, eventId, key: message.key, headers: message.headers ?? {} };
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

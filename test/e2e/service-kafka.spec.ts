@@ -53,6 +53,11 @@ describe('serve with Kafka and PostgreSQL', () => {
     const database = await createPostgresDatabase(pgServer.url);
     cleanups.push(() => database.drop());
     const topics = { identity: `identity.events.${suffix}`, contracts: `billing.contracts.${suffix}`, charges: `billing.charges.${suffix}`, deadLetter: `billing.dead-letter.${suffix}` };
+    // Created up front, as in production: producing to a missing topic races its auto-creation.
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ waitForLeaders: true, topics: Object.values(topics).map((topic) => ({ topic, numPartitions: 4 })) });
+    await admin.disconnect();
     const env = {
       KAFKA_BROKERS: kafkaServer.brokers.join(','), KAFKA_GROUP_ID: `billing-${suffix}`,
       KAFKA_TOPIC_IDENTITY: topics.identity, KAFKA_TOPIC_CONTRACTS: topics.contracts, KAFKA_TOPIC_CHARGES: topics.charges, KAFKA_TOPIC_DEAD_LETTER: topics.deadLetter,

@@ -1,0 +1,231 @@
+/**
+ * `npm run bench [-- --quick] [-- --events N --orgs K]`: generates a workload, starts real
+ * PostgreSQL and Kafka the way the tests do, measures ingest, replay, close and Kafka
+ * consumption each beside a baseline in the same run, and writes docs/benchmarks.md and
+ * docs/benchmarks.json.
+ */
+import { execFileSync } from 'node:child_process';
+import { createWriteStream, mkdtempSync } from 'node:fs';
+import { once } from 'node:events';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { Client } from 'pg';
+import { createPostgresDatabase } from '../contract/event-store.contract';
+import { startKafka } from '../infra/kafka';
+import { startThrowawayPostgres } from '../infra/postgres';
+import { ServiceProcess } from '../support/service-process';
+import { workload } from '../workload/workload';
+import { billingCommand, progress, timed } from './measure';
+import { Measure, writeReport } from './report';
+
+interface Options {
+  readonly quick: boolean;
+  readonly events: number;
+  readonly orgs: number;
+  readonly seed: number;
+}
+
+function options(argv: readonly string[]): Options {
+  const quick = argv.includes('--quick');
+  const value = (name: string) => {
+    const index = argv.indexOf(`--${name}`);
+    return index >= 0 ? Number(argv[index + 1]) : undefined;
+  };
+  return {
+    quick,
+    events: value('events') ?? (quick ? 100_000 : 10_000_000),
+    orgs: value('orgs') ?? (quick ? 100 : 10_000),
+    seed: value('seed') ?? 1,
+  };
+}
+
+async function writeWorkload(file: string, opts: Options, events: number): Promise<void> {
+  const out = createWriteStream(file);
+  let written = 0;
+  for (const line of workload({ seed: opts.seed, organisations: opts.orgs, events })) {
+    if (!out.write(`${line}\n`)) await once(out, 'drain');
+    if (++written % 1_000_000 === 0) progress(`generated ${written}/${events} events`);
+  }
+  out.end();
+  await once(out, 'finish');
+}
+
+async function main(): Promise<void> {
+  const opts = options(process.argv.slice(2));
+  const dir = mkdtempSync(join(tmpdir(), 'bench-'));
+  const file = join(dir, 'workload.ndjson');
+  const small = join(dir, 'workload-small.ndjson');
+  progress(`workload: ${opts.events} events, ${opts.orgs} organisations (seed ${opts.seed}) in ${dir}`);
+  await writeWorkload(file, opts, opts.events);
+  await writeWorkload(small, opts, Math.round(opts.events / 10));
+
+  progress('starting PostgreSQL and Kafka');
+  const [pg, broker] = await Promise.all([startThrowawayPostgres({ settings: { shared_buffers: '1GB', max_wal_size: '8GB' } }), startKafka()]);
+  const measures: Measure[] = [];
+  try {
+    measures.push(...(await ingestAndReplay(pg.url, file, small, opts)));
+    measures.push(await kafkaPipeline(pg.url, broker.brokers, file, opts));
+  } finally {
+    await broker.stop();
+    await pg.destroy();
+  }
+  writeReport({ date: new Date().toISOString(), cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, ...opts, measures });
+  progress('wrote docs/benchmarks.md and docs/benchmarks.json');
+}
+
+async function ingestAndReplay(serverUrl: string, file: string, small: string, opts: Options): Promise<Measure[]> {
+  const n = opts.events;
+  progress('baseline: PostgreSQL COPY of the same lines into a plain table');
+  const copyDb = await createPostgresDatabase(serverUrl);
+  execFileSync('psql', [copyDb.url, '-qc', 'CREATE TABLE raw_lines (line text)']);
+  const copy = await timed(async () => execFileSync('psql', [copyDb.url, '-qc', `\\copy raw_lines (line) FROM '${file}' WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')`]));
+  await copyDb.drop();
+
+  progress('CLI ingest into PostgreSQL');
+  const db = await createPostgresDatabase(serverUrl);
+  const env = { DATABASE_URL: db.url };
+  const ingestPg = await billingCommand(['ingest', file], env);
+  progress('CLI ingest of a tenth of the events into PostgreSQL (scaling)');
+  const smallDb = await createPostgresDatabase(serverUrl);
+  const ingestSmall = await billingCommand(['ingest', small], { DATABASE_URL: smallDb.url });
+  await smallDb.drop();
+  progress('CLI ingest into the embedded store');
+  const ingestEmbedded = await billingCommand(['ingest', file, '--data', mkdtempSync(join(tmpdir(), 'bench-embedded-'))], { DATABASE_URL: '' });
+
+  progress('baseline: a bare SELECT stream of the events table');
+  const bareRead = await timed(() => bareSelect(db.url));
+  progress('replay of every projection');
+  const replay = await billingCommand(['replay'], env);
+
+  progress('close: every month up to August 2026 (not timed), then September 2026 for all organisations');
+  await billingCommand(['close', '--as-of', '2026-09-01T01:00:00+09:00'], env);
+  const close = await billingCommand(['close', '--as-of', '2026-10-01T01:00:00+09:00'], env);
+  progress('baseline: one GROUP BY over the raw events computing the same counts');
+  const groupBy = await timed(() => monthGroupBy(db.url));
+  await db.drop();
+
+  const perSecond = (count: number, seconds: number) => count / seconds;
+  return [
+    { name: 'CLI ingest into PostgreSQL', unit: 'events/s', value: perSecond(n, ingestPg.seconds), baseline: 'PostgreSQL COPY of the same lines', baselineValue: perSecond(n, copy.seconds), aim: '≥ 0.3 × COPY, ≥ 20k events/s', met: perSecond(n, ingestPg.seconds) >= 0.3 * perSecond(n, copy.seconds) && perSecond(n, ingestPg.seconds) >= 20_000 },
+    { name: 'CLI ingest into the embedded store', unit: 'events/s', value: perSecond(n, ingestEmbedded.seconds), baseline: 'PostgreSQL COPY of the same lines', baselineValue: perSecond(n, copy.seconds), aim: '≥ 0.3 × COPY', met: perSecond(n, ingestEmbedded.seconds) >= 0.3 * perSecond(n, copy.seconds) },
+    { name: 'replay of all projections (PostgreSQL)', unit: 'events/s', value: perSecond(n, replay.seconds), baseline: 'bare SELECT stream of the events table', baselineValue: perSecond(n, bareRead.seconds), aim: '≥ 0.5 × bare read, ≥ 200k events/s', met: perSecond(n, replay.seconds) >= 0.5 * perSecond(n, bareRead.seconds) && perSecond(n, replay.seconds) >= 200_000 },
+    { name: 'close of one month, all organisations', unit: 's', value: close.seconds, baseline: 'one SQL GROUP BY over the raw events', baselineValue: groupBy.seconds, aim: 'faster than the GROUP BY; < 10 s', met: close.seconds < groupBy.seconds && close.seconds < 10, lowerIsBetter: true },
+    { name: 'peak RSS: ingest (PostgreSQL)', unit: 'MiB', value: ingestPg.peakRssMb, aim: '< 1 GiB', met: ingestPg.peakRssMb < 1024, lowerIsBetter: true },
+    { name: 'peak RSS: ingest (embedded)', unit: 'MiB', value: ingestEmbedded.peakRssMb, aim: '< 1 GiB', met: ingestEmbedded.peakRssMb < 1024, lowerIsBetter: true },
+    { name: 'peak RSS: replay', unit: 'MiB', value: replay.peakRssMb, aim: '< 1 GiB', met: replay.peakRssMb < 1024, lowerIsBetter: true },
+    { name: `scaling: ingest rate at ${n} vs ${Math.round(n / 10)} events`, unit: '×', value: perSecond(n, ingestPg.seconds) / perSecond(n / 10, ingestSmall.seconds), aim: 'no drop beyond 20% (≥ 0.8)', met: perSecond(n, ingestPg.seconds) / perSecond(n / 10, ingestSmall.seconds) >= 0.8 },
+  ];
+}
+
+async function bareSelect(url: string): Promise<number> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  let after = 0;
+  let rows = 0;
+  for (;;) {
+    const page = await client.query<{ position: string }>('SELECT position, event_id, type, source, time, data FROM billing_events WHERE position > $1 ORDER BY position LIMIT 10000', [after]);
+    rows += page.rows.length;
+    if (page.rows.length < 10000) break;
+    after = Number(page.rows[page.rows.length - 1]!.position);
+  }
+  await client.end();
+  return rows;
+}
+
+/** Registrations and the (approximate, revocations netted) active count per organisation for September 2026. */
+async function monthGroupBy(url: string): Promise<number> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  const { rows } = await client.query(`
+    SELECT org_id,
+      count(DISTINCT data->>'idId') FILTER (WHERE type = 'IdRegistered' AND time >= '2026-09-01T00:00:00+09:00' AND time < '2026-10-01T00:00:00+09:00') AS registrations,
+      count(*) FILTER (WHERE type = 'IdRegistered' AND time < '2026-10-01T00:00:00+09:00') - count(*) FILTER (WHERE type = 'IdRevoked' AND time < '2026-10-01T00:00:00+09:00') AS active
+    FROM billing_events GROUP BY org_id`);
+  await client.end();
+  return rows.length;
+}
+
+/** Kafka → store → projections through `serve`, beside a bare kafkajs eachBatch consumer of the same topic. */
+async function kafkaPipeline(serverUrl: string, brokers: readonly string[], file: string, opts: Options): Promise<Measure> {
+  const kafka = new Kafka({ brokers: [...brokers], logLevel: logLevel.ERROR });
+  const topic = 'identity.events';
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [topic, 'billing.contracts', 'billing.charges', 'billing.dead-letter'].map((t) => ({ topic: t, numPartitions: 4 })) });
+  progress(`producing ${opts.events} events to ${topic}`);
+  await produceFile(kafka, file, topic);
+
+  progress('baseline: a bare kafkajs eachBatch consumer reads the topic');
+  const bare = await timed(() => bareConsume(kafka, topic, opts.events));
+
+  progress('serve: Kafka → PostgreSQL with projections up to date');
+  const db = await createPostgresDatabase(serverUrl);
+  const service = await ServiceProcess.start({ KAFKA_BROKERS: brokers.join(','), KAFKA_GROUP_ID: 'bench-serve', DATABASE_URL: db.url, LOG_LEVEL: 'warn' });
+  const started = process.hrtime.bigint();
+  const client = new Client({ connectionString: db.url });
+  await client.connect();
+  for (let last = 0; ;) {
+    const offsets = await admin.fetchOffsets({ groupId: 'bench-serve', topics: [topic] });
+    const ends = await admin.fetchTopicOffsets(topic);
+    const committed = offsets[0]!.partitions.reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
+    const end = ends.reduce((sum, p) => sum + Number(p.high), 0);
+    const { rows } = await client.query<{ behind: string }>('SELECT (SELECT coalesce(max(position), 0) FROM billing_events) - (SELECT position FROM projection_checkpoint) AS behind');
+    if (committed >= end && Number(rows[0]!.behind) === 0) break;
+    if (Date.now() - last > 5000) {
+      progress(`serve: ${committed}/${end} messages committed, projections ${rows[0]!.behind} positions behind`);
+      last = Date.now();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  await client.end();
+  await service.stop();
+  await admin.disconnect();
+  await db.drop();
+  const rate = opts.events / seconds;
+  const bareRate = opts.events / bare.seconds;
+  return { name: 'Kafka → store → projections (PostgreSQL)', unit: 'events/s', value: rate, baseline: 'bare kafkajs eachBatch consumer', baselineValue: bareRate, aim: '≥ 0.5 × baseline, ≥ 30k events/s', met: rate >= 0.5 * bareRate && rate >= 30_000 };
+}
+
+async function produceFile(kafka: Kafka, file: string, topic: string): Promise<void> {
+  const producer = kafka.producer();
+  await producer.connect();
+  const { createInterface } = await import('node:readline');
+  const { createReadStream } = await import('node:fs');
+  let batch: { key: string; value: string }[] = [];
+  let sent = 0;
+  for await (const line of createInterface({ input: createReadStream(file) })) {
+    const key = /"(?:orgId|holderOrgId)":"([^"]+)"/.exec(line)?.[1] ?? 'unknown';
+    batch.push({ key, value: line });
+    if (batch.length === 10_000) {
+      await producer.send({ topic, messages: batch });
+      sent += batch.length;
+      batch = [];
+      if (sent % 500_000 === 0) progress(`produced ${sent}`);
+    }
+  }
+  if (batch.length > 0) await producer.send({ topic, messages: batch });
+  await producer.disconnect();
+}
+
+async function bareConsume(kafka: Kafka, topic: string, count: number): Promise<void> {
+  const consumer = kafka.consumer({ groupId: `bench-bare-${Date.now()}` });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topic], fromBeginning: true });
+  let seen = 0;
+  await new Promise<void>((resolve) => {
+    void consumer.run({
+      eachBatch: async ({ batch }) => {
+        seen += batch.messages.length;
+        if (seen >= count) resolve();
+      },
+    });
+  });
+  await consumer.disconnect();
+}
+
+void main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${(error as Error).stack}\n`);
+  process.exitCode = 1;
+});

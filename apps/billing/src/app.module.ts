@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import { ServiceConfig } from './config/service-config';
 import { HealthController } from './health/health.controller';
@@ -8,7 +9,10 @@ import { BearerTokenGuard } from './http/bearer-token.guard';
 import { BillingController } from './http/billing.controller';
 import { EventsController } from './http/events.controller';
 import { ProblemFilter } from './http/problem';
+import { ProblemValidationPipe } from './http/validation';
 import { MessagingModule } from './messaging/messaging.module';
+import { MetricsObservers, metricsProvider } from './metrics/metrics';
+import { MetricsController } from './metrics/metrics.controller';
 import { ProjectionFollower } from './runtime/projection-follower';
 import { RuntimeModule } from './runtime/runtime.module';
 import { CloseScheduler } from './scheduler/close-scheduler';
@@ -21,11 +25,16 @@ export class AppModule {
       module: AppModule,
       imports: [
         LoggerModule.forRoot({ pinoHttp: { level: config.logLevel, autoLogging: false, quietReqLogger: true } }),
+        TerminusModule.forRoot({ errorLogStyle: 'json' }),
         RuntimeModule.forConfig(config),
         MessagingModule.forConfig(config),
       ],
-      controllers: [HealthController, EventsController, BillingController, AdminController],
-      providers: [CloseScheduler, ProjectionFollower, BearerTokenGuard, { provide: APP_FILTER, useClass: ProblemFilter }],
+      controllers: [HealthController, MetricsController, EventsController, BillingController, AdminController],
+      providers: [
+        CloseScheduler, ProjectionFollower, BearerTokenGuard, metricsProvider, MetricsObservers,
+        { provide: APP_FILTER, useClass: ProblemFilter },
+        { provide: APP_PIPE, useClass: ProblemValidationPipe },
+      ],
     };
   }
 }

@@ -1,26 +1,50 @@
 import { INestApplication } from '@nestjs/common';
-import { AddressInfo } from 'node:net';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { serviceConfigFromEnv } from '../src/config/service-config';
-import { createService } from '../src/main';
+import { BillingRuntime } from '../src/composition/billing-runtime';
+import { BILLING_RUNTIME } from '../src/runtime/tokens';
+import { startService } from './support';
 
 describe('billing service over HTTP', () => {
   let app: INestApplication;
   let base: string;
 
   beforeAll(async () => {
-    const config = serviceConfigFromEnv({ BILLING_DATA_DIR: mkdtempSync(join(tmpdir(), 'serve-')), SCHEDULER_INTERVAL: '0', LOG_LEVEL: 'silent' });
-    app = await createService(config);
-    await app.listen(0, '127.0.0.1');
-    base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+    ({ app, base } = await startService());
   });
 
   afterAll(() => app.close());
 
-  it('answers its liveness and readiness probes', async () => {
-    expect(await (await fetch(`${base}/health/live`)).json()).toEqual({ status: 'ok' });
-    expect(await (await fetch(`${base}/health/ready`)).json()).toEqual({ status: 'ok', checks: { store: 'up', kafka: 'not configured' } });
+  it('answers its liveness probe without checking dependencies', async () => {
+    const response = await fetch(`${base}/health/live`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('cache-control')).toContain('no-store');
+    expect(await response.json()).toEqual({ status: 'ok', info: {}, error: {}, details: {} });
+  });
+
+  it('is ready when the store answers, and says Kafka is not configured', async () => {
+    const checks = { store: { status: 'up' }, kafka: { status: 'up', message: 'not configured' } };
+    const response = await fetch(`${base}/health/ready`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ok', info: checks, error: {}, details: checks });
+  });
+
+  it('is not ready while the store does not answer: a 503 problem document naming the check', async () => {
+    const runtime = app.get<BillingRuntime>(BILLING_RUNTIME);
+    const query = runtime.client.query.bind(runtime.client);
+    runtime.client.query = (() => Promise.reject(new Error('connection refused'))) as typeof runtime.client.query;
+    try {
+      const response = await fetch(`${base}/health/ready`);
+      expect(response.status).toBe(503);
+      expect(response.headers.get('content-type')).toContain('application/problem+json');
+      expect(await response.json()).toEqual({
+        type: 'about:blank', title: 'not ready', status: 503, detail: 'down: store',
+        info: { kafka: { status: 'up', message: 'not configured' } },
+        error: { store: { status: 'down', message: 'connection refused' } },
+        details: { store: { status: 'down', message: 'connection refused' }, kafka: { status: 'up', message: 'not configured' } },
+      });
+      expect((await fetch(`${base}/health/live`)).status).toBe(200);
+    } finally {
+      runtime.client.query = query;
+    }
+    expect((await fetch(`${base}/health/ready`)).status).toBe(200);
   });
 });

@@ -96,6 +96,21 @@ describe('HTTP API', () => {
   it('re-drives dead letters on request', async () => {
     const response = await call('/v1/dead-letters/redrive', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ all: true }) });
     expect(await response.json()).toEqual({ redriven: 0, stillRejected: 1 });
-    expect((await call('/v1/dead-letters/redrive', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(400);
+  });
+
+  it('validates the re-drive request, answering a problem document naming the field', async () => {
+    const redrive = async (body: string) => {
+      const response = await call('/v1/dead-letters/redrive', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      expect(response.status).toBe(400);
+      expect(response.headers.get('content-type')).toContain('application/problem+json');
+      return response.json();
+    };
+    const problem = { type: 'about:blank', title: 'invalid body', status: 400 };
+    expect(await redrive('{}')).toEqual({ ...problem, detail: 'give "ids": [dead letter ids] or "all": true', field: 'ids' });
+    expect(await redrive('{"ids":[]}')).toEqual({ ...problem, detail: 'give "ids": [dead letter ids] or "all": true', field: 'ids' });
+    expect(await redrive('{"ids":["a",7]}')).toEqual({ ...problem, detail: 'ids: each must be a string', field: 'ids' });
+    expect(await redrive('{"all":"yes"}')).toEqual({ ...problem, detail: 'give "ids": [dead letter ids] or "all": true; all: must be a boolean', field: 'ids' });
+    expect(await redrive('{"all":true,"force":true}')).toEqual({ ...problem, detail: 'property force should not exist', field: 'force' });
+    expect(await redrive('{"ids":')).toEqual({ type: 'about:blank', title: 'malformed body', status: 400, detail: expect.stringMatching(/^not JSON: /), field: 'body' });
   });
 });

@@ -1,4 +1,12 @@
-import { ChargeEvent, decideClose, organisationLedger } from '@smartme/domain';
+import {
+  ChargeEvent,
+  billingYearOf,
+  decideClose,
+  formatMonth,
+  monthOfInstant,
+  monthStartMs,
+  organisationLedger,
+} from '@smartme/domain';
 import { EventStore, ExclusiveLock, ProjectionStore } from '@smartme/ports';
 import { BillingSettings } from './billing-settings';
 import { CHARGE_SOURCE } from './charge-cloud-event';
@@ -10,6 +18,40 @@ export interface CloseReport {
   readonly problems: { readonly orgId: string; readonly reason: string }[];
 }
 
+/** The latest period of a type whose close is due at an instant (ignoring contract ends). */
+export interface DuePeriod {
+  /** `YYYY-MM` or `YYYY`. */
+  readonly name: string;
+  /** The first instant after the period. */
+  readonly endMs: number;
+}
+
+/**
+ * One close run, as observers (metrics) see it. A run decides every due period of every
+ * organisation at once (domain `decideClose`), so its duration belongs to the run, not to
+ * a period type; what is per type is how far the run reached: `due`, the latest month and
+ * billing year whose close was due as of the run's instant.
+ */
+export type CloseRun =
+  | { readonly ok: true; readonly asOfMs: number; readonly durationMs: number; readonly report: CloseReport; readonly due: { readonly month: DuePeriod; readonly year: DuePeriod } }
+  | { readonly ok: false; readonly asOfMs: number; readonly durationMs: number; readonly error: unknown };
+
+export type CloseObserver = (run: CloseRun) => void;
+
+/**
+ * The latest month and billing year whose close is due as of `asOfMs`: a period is due
+ * once the clock reached its end plus the grace (§5).
+ */
+export function duePeriodsAsOf(asOfMs: number, closeGraceMs: number, startMonth: number): { month: DuePeriod; year: DuePeriod } {
+  const month = monthOfInstant(asOfMs - closeGraceMs) - 1;
+  const containing = billingYearOf(month, startMonth);
+  const year = containing.lastMonth === month ? containing : billingYearOf(containing.firstMonth - 1, startMonth);
+  return {
+    month: { name: formatMonth(month), endMs: monthStartMs(month + 1) },
+    year: { name: String(year.name), endMs: monthStartMs(year.lastMonth + 1) },
+  };
+}
+
 /**
  * The scheduler's close: brings the projections up to date, lets the domain decide what
  * every organisation owes as of an instant, and stores those charge events (with their
@@ -17,6 +59,8 @@ export interface CloseReport {
  * each charge is issued exactly once; the deterministic charge ids are a second guard.
  */
 export class PeriodClose {
+  private readonly observers = new Set<CloseObserver>();
+
   constructor(
     private readonly events: EventStore,
     private readonly projections: ProjectionStore,
@@ -25,24 +69,56 @@ export class PeriodClose {
     private readonly settings: BillingSettings,
   ) {}
 
-  close(asOfMs: number): Promise<CloseReport> {
-    return this.lock.runExclusive('close', async () => {
-      await this.projector.catchUp();
-      const decided = await this.decide(asOfMs);
-      if (decided.issued.length === 0) return decided;
-      const outcomes = await this.events.appendCharges(decided.issued.map((event) => ({ event, source: CHARGE_SOURCE })));
-      await this.projector.catchUp();
-      // Only what this close stored was issued by it; the charge ids guard against a
-      // second issuer even if the lock were ever bypassed.
-      return {
-        issued: decided.issued.filter((_, i) => outcomes[i]!.status === 'appended'),
-        problems: [
-          ...decided.problems,
-          ...decided.issued.filter((_, i) => outcomes[i]!.status === 'conflict')
-            .map((event) => ({ orgId: event.data.orgId, reason: `charge ${event.id} was already issued with other content` })),
-        ],
-      };
-    });
+  /** Observes every close run, successful or not. Returns the function that stops observing. */
+  observe(observer: CloseObserver): () => void {
+    this.observers.add(observer);
+    return () => this.observers.delete(observer);
+  }
+
+  /** Timed from when the lock is held: waiting for another process's close is not this close's duration. */
+  async close(asOfMs: number): Promise<CloseReport> {
+    let started = performance.now();
+    try {
+      const report = await this.lock.runExclusive('close', () => {
+        started = performance.now();
+        return this.closeHoldingLock(asOfMs);
+      });
+      const { closeGraceMs, tariff } = this.settings;
+      const due = duePeriodsAsOf(asOfMs, closeGraceMs, tariff.verificationYear.startMonth);
+      this.notify({ ok: true, asOfMs, durationMs: performance.now() - started, report, due });
+      return report;
+    } catch (error) {
+      this.notify({ ok: false, asOfMs, durationMs: performance.now() - started, error });
+      throw error;
+    }
+  }
+
+  private notify(run: CloseRun): void {
+    for (const observer of this.observers) {
+      try {
+        observer(run);
+      } catch {
+        // An observer is a bystander: the close is stored whatever it does.
+      }
+    }
+  }
+
+  private async closeHoldingLock(asOfMs: number): Promise<CloseReport> {
+    await this.projector.catchUp();
+    const decided = await this.decide(asOfMs);
+    if (decided.issued.length === 0) return decided;
+    const outcomes = await this.events.appendCharges(decided.issued.map((event) => ({ event, source: CHARGE_SOURCE })));
+    await this.projector.catchUp();
+    // Only what this close stored was issued by it; the charge ids guard against a
+    // second issuer even if the lock were ever bypassed.
+    return {
+      issued: decided.issued.filter((_, i) => outcomes[i]!.status === 'appended'),
+      problems: [
+        ...decided.problems,
+        ...decided.issued.filter((_, i) => outcomes[i]!.status === 'conflict')
+          .map((event) => ({ orgId: event.data.orgId, reason: `charge ${event.id} was already issued with other content` })),
+      ],
+    };
   }
 
   /**

@@ -9,3 +9,4 @@ export * from './reports';
 export * from './recompute';
 export * from './redrive';
 export * from './intake';
+export * from './explain';

@@ -1,6 +1,7 @@
+import { INPUT_EVENT_TYPES, InputEventType } from '@smartme/domain';
 import { Clock, DeadLetterStore, EventRecord, EventStore, NewDeadLetter } from '@smartme/ports';
 import { BillingSettings } from './billing-settings';
-import { decodeBinary, decodeStructured } from './intake';
+import { Intake, decodeBinary, decodeStructured } from './intake';
 
 /**
  * One input to ingest: its raw bytes and where it came from (`FILE:LINE`,
@@ -26,11 +27,27 @@ export type InputOutcome =
   | { readonly status: 'rejected'; readonly eventId: string | null; readonly reason: string };
 
 /**
+ * What became of one input of a batch, for observers (metrics): `dead-lettered` is an
+ * invalid or conflicting input written to the dead-letter store now; `still-rejected` is
+ * a re-driven dead letter that failed again (it stays a dead letter, it is not a new one).
+ * `type` is the event type when the input names a known one, else null.
+ */
+export interface IngestedInput {
+  readonly type: InputEventType | null;
+  readonly outcome: 'accepted' | 'duplicate' | 'dead-lettered' | 'still-rejected';
+}
+
+/** Told about every batch once its outcomes are durable (stored, dead letters written). */
+export type IngestionObserver = (batch: readonly IngestedInput[]) => void;
+
+/**
  * Validates inputs and appends the valid ones in one batch; invalid input and
  * conflicting duplicates go to the dead-letter store with the raw bytes, the source
  * and the reason, and never stop the run.
  */
 export class Ingestion {
+  private readonly observers = new Set<IngestionObserver>();
+
   constructor(
     private readonly events: EventStore,
     private readonly deadLetters: DeadLetterStore,
@@ -59,7 +76,34 @@ export class Ingestion {
     const letters: NewDeadLetter[] = outcomes.flatMap((outcome, i) =>
       outcome.status === 'rejected' ? [{ source: inputs[i]!.source, reason: outcome.reason, raw: inputs[i]!.raw, eventId: outcome.eventId }] : []);
     if (letters.length > 0 && options.deadLetter !== false) await this.deadLetters.add(letters);
+    if (this.observers.size > 0) this.notify(inputs, decoded, outcomes, options.deadLetter !== false);
     return outcomes;
+  }
+
+  /**
+   * Every caller (HTTP, Kafka, files, re-drive) ingests through `ingestBatch`, so this is
+   * the one place that sees every outcome. Returns the function that stops observing.
+   */
+  observe(observer: IngestionObserver): () => void {
+    this.observers.add(observer);
+    return () => this.observers.delete(observer);
+  }
+
+  private notify(inputs: readonly RawInput[], decoded: readonly Intake[], outcomes: readonly InputOutcome[], deadLettered: boolean): void {
+    const batch = outcomes.map((outcome, i): IngestedInput => {
+      const intake = decoded[i]!;
+      const type = intake.ok ? (intake.record.event.type as InputEventType) : declaredType(inputs[i]!);
+      if (outcome.status !== 'rejected') return { type, outcome: outcome.status };
+      return { type, outcome: deadLettered ? 'dead-lettered' : 'still-rejected' };
+    });
+    // An observer is a bystander: its failure must not fail an ingestion that is already durable.
+    for (const observer of this.observers) {
+      try {
+        observer(batch);
+      } catch {
+        // ignored on purpose (see above)
+      }
+    }
   }
 
   /** Ingests a stream of inputs in batches, reporting the running summary after each. */
@@ -83,6 +127,24 @@ export class Ingestion {
 
 function isBinaryMode(headers: RawInput['headers']): boolean {
   return headers !== undefined && Object.keys(headers).some((name) => name.toLowerCase() === 'ce_specversion');
+}
+
+const KNOWN_TYPES: ReadonlySet<string> = new Set(INPUT_EVENT_TYPES);
+
+/** The type an invalid input claims, when it names a known one (bounded label values for metrics). */
+function declaredType(input: RawInput): InputEventType | null {
+  let type: unknown;
+  if (isBinaryMode(input.headers)) {
+    const header = Object.entries(input.headers!).find(([name]) => name.toLowerCase() === 'ce_type')?.[1];
+    type = header === undefined ? undefined : header.toString();
+  } else {
+    try {
+      type = (JSON.parse(input.raw.toString('utf8')) as { type?: unknown } | null)?.type;
+    } catch {
+      return null;
+    }
+  }
+  return typeof type === 'string' && KNOWN_TYPES.has(type) ? (type as InputEventType) : null;
 }
 
 function count(summary: IngestSummary, outcome: InputOutcome): void {

@@ -7,7 +7,6 @@ import { createReadStream } from 'node:fs';
 import { BillingRuntime, openBillingRuntime } from '../composition/billing-runtime';
 import { runtimeOptions } from '../composition/runtime-options';
 import { serviceConfigFromEnv } from '../config/service-config';
-import { serve } from '../main';
 import { Format, defaultFormat, print } from './output';
 import { Progress } from './progress';
 
@@ -141,11 +140,22 @@ export function buildProgram(): Command {
       if (report.issued.length > 0) process.stderr.write(`issued ${report.issued.length} adjustment(s): ${report.issued.map((e) => e.id).join(', ')}\n`);
     }));
 
+  storeCommand(program, 'explain', 'the lineage of a charge: the events that made it, the tariff version and the tier lines')
+    .requiredOption('--charge <chargeId>', 'the charge id (data.chargeId of a charge event)')
+    .action(async (flags: StoreFlags & { charge: string }) => withRuntime(flags, async (runtime) => {
+      await runtime.projector.catchUp();
+      const lineage = await runtime.explain.charge(flags.charge);
+      if (!lineage) throw new RuntimeFailure(`explain: no charge has the id ${flags.charge}`);
+      process.stdout.write(`${JSON.stringify(lineage, null, process.stdout.isTTY ? 2 : undefined)}\n`);
+    }));
+
   program.command('serve').description('run the service: HTTP API, projections, scheduler, and Kafka when KAFKA_BROKERS is set')
     .option('--data <dir>', 'embedded store directory (env BILLING_DATA_DIR, default ./data)')
     .option('--tariff <file>', 'tariff file, JSON or YAML (env BILLING_TARIFF)')
     .action(async (flags: StoreFlags) => {
       const config = serviceConfigFromEnv({ ...process.env, ...(flags.data ? { BILLING_DATA_DIR: flags.data } : {}), ...(flags.tariff ? { BILLING_TARIFF: flags.tariff } : {}) });
+      // Loaded only here: NestJS, Swagger and the rest of the service would slow every other command.
+      const { serve } = await import('../main');
       const app = await serve(config);
       await new Promise<void>((resolve) => app.getHttpServer().once('close', () => resolve()));
     });

@@ -11,6 +11,7 @@ import { SqlExclusiveLock } from '@smartme/adapters/sql/sql-exclusive-lock';
 import { SqlProjections } from '@smartme/adapters/sql/sql-projections';
 import {
   BillingSettings,
+  Explain,
   Ingestion,
   PeriodClose,
   Projector,
@@ -37,6 +38,7 @@ export interface BillingRuntime {
   readonly recompute: Recompute;
   readonly redrive: Redrive;
   readonly reports: Reports;
+  readonly explain: Explain;
   shutdown(): Promise<void>;
 }
 
@@ -63,6 +65,7 @@ export async function openBillingRuntime(options: RuntimeOptions, clock: Clock =
     recompute: new Recompute(events, projections, projector, lock, clock, settings),
     redrive: new Redrive(deadLetters, ingestion),
     reports: new Reports(projections, settings),
+    explain: new Explain(events, projections, settings),
     shutdown: () => client.close(),
   };
 }

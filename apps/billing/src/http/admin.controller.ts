@@ -1,13 +1,18 @@
 import { Body, Controller, Get, HttpCode, Inject, Optional, Post, Query, UseGuards } from '@nestjs/common';
-import { ChargeCloudEvent, RedriveReport, toChargeCloudEvent } from '@smartme/application';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { toChargeCloudEvent } from '@smartme/application';
 import { parseInstant } from '@smartme/domain';
 import { BillingRuntime } from '../composition/billing-runtime';
 import { Messaging } from '../messaging/messaging';
 import { BILLING_RUNTIME, MESSAGING } from '../runtime/tokens';
 import { BearerTokenGuard } from './bearer-token.guard';
+import { CloseResultDto, DeadLetterDto, RedriveReportDto, RedriveRequestDto } from './dto/admin.dto';
+import { ApiProblems } from './dto/problem.dto';
 import { ProblemException } from './problem';
 
 /** Operator actions: a close as of an instant, dead letters and their re-drive. */
+@ApiTags('operations')
+@ApiBearerAuth()
 @Controller('v1')
 @UseGuards(BearerTokenGuard)
 export class AdminController {
@@ -18,7 +23,11 @@ export class AdminController {
 
   @Post('admin/close')
   @HttpCode(200)
-  async close(@Query('asOf') asOf?: string): Promise<{ issued: ChargeCloudEvent[]; problems: { orgId: string; reason: string }[] }> {
+  @ApiOperation({ summary: 'Close every period due as of an instant', description: 'What the scheduler does, as if the clock read `asOf`: issues the charges and adjustments due; idempotent. Takes the admin token (BILLING_ADMIN_TOKEN) when one is configured.' })
+  @ApiQuery({ name: 'asOf', required: true, description: 'RFC 3339 instant', example: '2025-11-01T01:00:00+09:00' })
+  @ApiOkResponse({ type: CloseResultDto })
+  @ApiProblems(400, 401)
+  async close(@Query('asOf') asOf?: string): Promise<CloseResultDto> {
     let asOfMs: number;
     try {
       asOfMs = parseInstant(asOf ?? '').epochMs;
@@ -31,18 +40,21 @@ export class AdminController {
   }
 
   @Get('dead-letters')
-  async deadLetters(): Promise<{ id: string; receivedAt: string; source: string; reason: string; raw: string }[]> {
+  @ApiOperation({ summary: 'Rejected input with reasons, oldest first' })
+  @ApiOkResponse({ type: [DeadLetterDto] })
+  @ApiProblems(401)
+  async deadLetters(): Promise<DeadLetterDto[]> {
     const letters = await this.runtime.deadLetters.list();
     return letters.map((l) => ({ id: l.id, receivedAt: l.receivedAt, source: l.source, reason: l.reason, raw: l.raw.toString('utf8') }));
   }
 
+  /** The body is validated by the ProblemValidationPipe (RedriveRequestDto). */
   @Post('dead-letters/redrive')
   @HttpCode(200)
-  async redrive(@Body() body: { ids?: unknown; all?: unknown } = {}): Promise<RedriveReport> {
-    const ids = body.ids;
-    if (body.all !== true && !(Array.isArray(ids) && ids.length > 0 && ids.every((id) => typeof id === 'string'))) {
-      throw new ProblemException(400, 'invalid body', 'give "ids": [dead letter ids] or "all": true', 'ids');
-    }
-    return this.runtime.redrive.run(body.all === true ? undefined : (ids as string[]));
+  @ApiOperation({ summary: 'Re-submit dead letters after a fix', description: 'Those accepted, or found already stored, leave the dead letters; the others keep their new reason.' })
+  @ApiOkResponse({ type: RedriveReportDto })
+  @ApiProblems(400, 401)
+  async redrive(@Body() body: RedriveRequestDto): Promise<RedriveReportDto> {
+    return this.runtime.redrive.run(body.all === true ? undefined : body.ids);
   }
 }

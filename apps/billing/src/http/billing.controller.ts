@@ -1,13 +1,21 @@
 import { Controller, Get, Inject, Param, Query, UseGuards } from '@nestjs/common';
-import { ChargeCloudEvent, UsageReport, toChargeCloudEvent } from '@smartme/application';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { CHARGE_KINDS } from '@smartme/domain';
+import { toChargeCloudEvent } from '@smartme/application';
 import { BillingRuntime } from '../composition/billing-runtime';
 import { BILLING_RUNTIME } from '../runtime/tokens';
 import { BearerTokenGuard } from './bearer-token.guard';
+import { ChargesPageDto } from './dto/charge.dto';
+import { ChargeLineageDto } from './dto/explain.dto';
+import { ApiProblems } from './dto/problem.dto';
+import { UsageDto } from './dto/usage.dto';
 import { ProblemException } from './problem';
 
 const PERIOD = /^\d{4}(-(0[1-9]|1[0-2]))?$/;
 
 /** Read access for invoicing and operators: issued charges and the usage behind them. */
+@ApiTags('charges')
+@ApiBearerAuth()
 @Controller('v1')
 @UseGuards(BearerTokenGuard)
 export class BillingController {
@@ -15,13 +23,21 @@ export class BillingController {
 
   /** Issued charge events in the order they were stored; `after` pages on from a `next`. */
   @Get('charges')
+  @ApiOperation({ summary: 'Issued charge events', description: 'In the order they were stored, exactly as published to billing.charges; `after` pages on from a `next`.' })
+  @ApiQuery({ name: 'orgId', required: false })
+  @ApiQuery({ name: 'period', required: false, description: 'YYYY-MM or YYYY', example: '2025-10' })
+  @ApiQuery({ name: 'kind', required: false, enum: [...CHARGE_KINDS] })
+  @ApiQuery({ name: 'after', required: false, description: 'the `next` of the previous page' })
+  @ApiQuery({ name: 'limit', required: false, description: 'page size, 1 to 1000', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } })
+  @ApiOkResponse({ type: ChargesPageDto })
+  @ApiProblems(400, 401)
   async charges(
     @Query('orgId') orgId?: string,
     @Query('period') period?: string,
     @Query('kind') kind?: string,
     @Query('after') after?: string,
     @Query('limit') limit?: string,
-  ): Promise<{ items: ChargeCloudEvent[]; next: string | null }> {
+  ): Promise<ChargesPageDto> {
     if (period !== undefined && !PERIOD.test(period)) throw new ProblemException(400, 'invalid query', 'must be YYYY-MM or YYYY', 'period');
     const size = limit === undefined ? 100 : Number(limit);
     if (!Number.isInteger(size) || size < 1 || size > 1000) throw new ProblemException(400, 'invalid query', 'must be an integer from 1 to 1000', 'limit');
@@ -32,8 +48,25 @@ export class BillingController {
     return { items: page.map((c) => toChargeCloudEvent(c.event)), next: charges.length > size ? String(page[page.length - 1]!.position) : null };
   }
 
+  /** The lineage of a charge (interfaces.md §3, `explain`). */
+  @Get('charges/:chargeId/explain')
+  @ApiOperation({ summary: 'The lineage of a charge', description: 'The input events it was computed from (ids, types, event times), its tariff and terms versions and tier lines; the same as `billing explain --charge ID`.' })
+  @ApiParam({ name: 'chargeId', description: 'data.chargeId of a charge event' })
+  @ApiOkResponse({ type: ChargeLineageDto })
+  @ApiProblems(401, 404)
+  async explain(@Param('chargeId') chargeId: string): Promise<ChargeLineageDto> {
+    const lineage = await this.runtime.explain.charge(chargeId);
+    if (!lineage) throw new ProblemException(404, 'charge not found', `no charge has the id ${chargeId}`, 'chargeId');
+    return lineage;
+  }
+
   @Get('orgs/:orgId/usage')
-  async usage(@Param('orgId') orgId: string, @Query('period') period?: string): Promise<UsageReport> {
+  @ApiOperation({ summary: 'The counters behind a period' })
+  @ApiParam({ name: 'orgId' })
+  @ApiQuery({ name: 'period', required: true, description: 'YYYY-MM (a month) or YYYY (a billing year)', example: '2025-10' })
+  @ApiOkResponse({ type: UsageDto })
+  @ApiProblems(400, 401)
+  async usage(@Param('orgId') orgId: string, @Query('period') period?: string): Promise<UsageDto> {
     if (period === undefined || !PERIOD.test(period)) throw new ProblemException(400, 'invalid query', 'is required, YYYY-MM or YYYY', 'period');
     return this.runtime.reports.usage(orgId, period);
   }

@@ -11,8 +11,9 @@ export interface Problem {
 }
 
 export class ProblemException extends HttpException {
-  constructor(status: number, title: string, detail?: string, field?: string) {
-    super({ type: 'about:blank', title, status, ...(detail ? { detail } : {}), ...(field ? { field } : {}) } satisfies Problem, status);
+  /** `extensions` are RFC 9457 extension members, e.g. the health checks of a 503. */
+  constructor(status: number, title: string, detail?: string, field?: string, extensions: Readonly<Record<string, unknown>> = {}) {
+    super({ ...extensions, type: 'about:blank', title, status, ...(detail ? { detail } : {}), ...(field ? { field } : {}) } satisfies Problem, status);
   }
 }
 

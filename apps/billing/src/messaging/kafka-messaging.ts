@@ -1,5 +1,5 @@
 import { KafkaConfig } from '@smartme/adapters/kafka/kafka-config';
-import { KafkaChargePublisher, KafkaDeadLetterPublisher, KafkaEventConsumer, KafkaLogger, OutboxRelay, ProducerConnection, createKafka, ensureTopics } from '@smartme/adapters/kafka';
+import { KafkaChargePublisher, KafkaDeadLetterPublisher, KafkaEventConsumer, KafkaLogger, OutboxRelay, PartitionLag, ProducerConnection, createKafka, ensureTopics } from '@smartme/adapters/kafka';
 import { SqlChargeOutbox } from '@smartme/adapters/sql/sql-charge-outbox';
 import { Admin, Kafka } from 'kafkajs';
 import { BillingRuntime } from '../composition/billing-runtime';
@@ -52,6 +52,10 @@ export class KafkaMessaging implements Messaging {
 
   chargesIssued(): void {
     this.relay.wake();
+  }
+
+  consumerLag(): readonly PartitionLag[] {
+    return this.consumer.lagSnapshot();
   }
 
   async ready(): Promise<boolean> {

@@ -1,4 +1,6 @@
+import { openEsdbBackend } from '@smartme/adapters/esdb';
 import { EmbeddedClient } from '@smartme/adapters/sql/embedded-client';
+import { SqlChargeOutbox } from '@smartme/adapters/sql/sql-charge-outbox';
 import { loadTariffFile } from '@smartme/adapters/config/tariff-file';
 import { EVENT_STORE_MIGRATIONS } from '@smartme/adapters/sql/event-store.schema';
 import { migrate } from '@smartme/adapters/sql/migrations';
@@ -21,7 +23,7 @@ import {
   Reports,
   billingSettings,
 } from '@smartme/application';
-import { Clock, DeadLetterStore, EventStore, ProjectionStore, systemClock } from '@smartme/ports';
+import { ChargeOutbox, Clock, DeadLetterStore, EventStore, ProjectionStore, systemClock } from '@smartme/ports';
 import { RuntimeOptions } from './runtime-options';
 
 /** Every adapter and use case of one process, wired; the CLI and the NestJS app share it. */
@@ -29,6 +31,10 @@ export interface BillingRuntime {
   readonly settings: BillingSettings;
   readonly client: SqlClient;
   readonly events: EventStore;
+  /** Charges waiting for publication: outbox rows in SQL, or the charge events themselves in EventStoreDB. */
+  readonly chargeOutbox: ChargeOutbox;
+  /** Whether the event store answers (the SQL store is checked through `client`). */
+  eventStoreReady(): Promise<boolean>;
   readonly deadLetters: DeadLetterStore;
   readonly projections: ProjectionStore;
   readonly projector: Projector;
@@ -52,20 +58,28 @@ export async function openBillingRuntime(options: RuntimeOptions, clock: Clock =
     await client.close();
     throw error;
   }
-  const events = new SqlEventStore(client);
+  // With EVENTSTORE_CONNECTION_STRING the events live in EventStoreDB/KurrentDB; the SQL
+  // store (embedded or PostgreSQL) still keeps projections, dead letters and the locks.
+  const esdb = options.eventStore ? openEsdbBackend(options.eventStore) : null;
+  const events: EventStore = esdb?.events ?? new SqlEventStore(client);
+  const chargeOutbox: ChargeOutbox = esdb?.outbox ?? new SqlChargeOutbox(client);
   const deadLetters = new SqlDeadLetterStore(client);
   const projections = new SqlProjections(client);
   const lock = new SqlExclusiveLock(client);
   const projector = new Projector(events, projections);
   const ingestion = new Ingestion(events, deadLetters, clock, settings);
   return {
-    settings, client, events, deadLetters, projections, projector, ingestion,
+    settings, client, events, chargeOutbox, deadLetters, projections, projector, ingestion,
+    eventStoreReady: async () => (esdb ? esdb.ready() : true),
     close: new PeriodClose(events, projections, projector, lock, settings),
     replay: new Replay(events, projections, lock),
     recompute: new Recompute(events, projections, projector, lock, clock, settings),
     redrive: new Redrive(deadLetters, ingestion),
     reports: new Reports(projections, settings),
     explain: new Explain(events, projections, settings),
-    shutdown: () => client.close(),
+    shutdown: async () => {
+      await esdb?.close();
+      await client.close();
+    },
   };
 }

@@ -1,4 +1,5 @@
 import { ConfigurationError } from '@smartme/adapters/config/tariff-file';
+import { EsdbConnectionSettings, esdbConnectionFromEnv } from '@smartme/adapters/esdb';
 import ms from 'ms';
 import { join } from 'node:path';
 
@@ -7,6 +8,8 @@ export interface RuntimeOptions {
   readonly dataDir: string;
   readonly tariffPath: string;
   readonly databaseUrl: string | null;
+  /** EventStoreDB/KurrentDB as the event store (`EVENTSTORE_CONNECTION_STRING`, `esdb://…`). */
+  readonly eventStore?: EsdbConnectionSettings | null;
   readonly closeGraceMs?: number;
   readonly maxClockSkewMs?: number;
 }
@@ -18,6 +21,7 @@ export function runtimeOptions(flags: { data?: string; tariff?: string }, env: N
     dataDir: flags.data || env.BILLING_DATA_DIR || './data',
     tariffPath: flags.tariff || env.BILLING_TARIFF || SAMPLE_TARIFF,
     databaseUrl: env.DATABASE_URL || null,
+    eventStore: esdbConnectionFromEnv(env),
     closeGraceMs: duration('CLOSE_GRACE', env.CLOSE_GRACE),
     maxClockSkewMs: duration('BILLING_MAX_CLOCK_SKEW', env.BILLING_MAX_CLOCK_SKEW),
   };

@@ -1,6 +1,5 @@
 import { KafkaConfig } from '@smartme/adapters/kafka/kafka-config';
 import { KafkaChargePublisher, KafkaDeadLetterPublisher, KafkaEventConsumer, KafkaLogger, OutboxRelay, PartitionLag, ProducerConnection, createKafka, ensureTopics } from '@smartme/adapters/kafka';
-import { SqlChargeOutbox } from '@smartme/adapters/sql/sql-charge-outbox';
 import { Admin, Kafka } from 'kafkajs';
 import { BillingRuntime } from '../composition/billing-runtime';
 import { Messaging } from './messaging';
@@ -29,7 +28,7 @@ export class KafkaMessaging implements Messaging {
       logger,
     });
     this.relay = new OutboxRelay({
-      outbox: new SqlChargeOutbox(runtime.client),
+      outbox: runtime.chargeOutbox,
       publisher: new KafkaChargePublisher(this.producer, config.topics.charges),
       logger,
       pollIntervalMs: outboxPollMs,

@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, Provider } from '@nestjs/common';
 import { BillingMetrics } from '@smartme/adapters/metrics';
-import { SqlChargeOutbox } from '@smartme/adapters/sql/sql-charge-outbox';
 import { BillingRuntime } from '../composition/billing-runtime';
 import { Messaging } from '../messaging/messaging';
 import { BILLING_RUNTIME, MESSAGING } from '../runtime/tokens';
@@ -17,7 +16,7 @@ export const metricsProvider: Provider = {
   inject: [BILLING_RUNTIME, MESSAGING],
   useFactory: (runtime: BillingRuntime, messaging: Messaging | null): BillingMetrics => {
     const logger = new Logger('metrics');
-    const outbox = new SqlChargeOutbox(runtime.client);
+    const outbox = runtime.chargeOutbox;
     return new BillingMetrics({
       projectionLag: async () => {
         const [head, checkpoint] = await Promise.all([runtime.events.headPosition(), runtime.projections.checkpoint()]);

@@ -66,6 +66,7 @@ async function main(): Promise<void> {
   try {
     measures.push(...(await ingestAndReplay(pg.url, file, small, opts)));
     measures.push(await kafkaPipeline(pg.url, broker.brokers, file, opts));
+    measures.push(await closeLatency(pg.url, broker.brokers));
   } finally {
     await broker.stop();
     await pg.destroy();
@@ -186,6 +187,46 @@ async function kafkaPipeline(serverUrl: string, brokers: readonly string[], file
   const rate = opts.events / seconds;
   const bareRate = opts.events / bare.seconds;
   return { name: 'Kafka → store → projections (PostgreSQL)', unit: 'events/s', value: rate, baseline: 'bare kafkajs eachBatch consumer', baselineValue: bareRate, aim: '≥ 0.5 × baseline, ≥ 30k events/s', met: rate >= 0.5 * bareRate && rate >= 30_000 };
+}
+
+/**
+ * From a period's end plus the grace to its first charge on `billing.charges`: the service
+ * runs on a clock started 10 s before October 2025 becomes due (BILLING_CLOCK_START), with
+ * the worked example ingested over HTTP. The clock starts after the process is spawned, so
+ * timing from the spawn gives an upper bound of the latency.
+ */
+async function closeLatency(serverUrl: string, brokers: readonly string[]): Promise<Measure> {
+  progress('latency: period end + grace → charge on billing.charges');
+  const db = await createPostgresDatabase(serverUrl);
+  const charges = `billing.charges.latency-${Date.now()}`;
+  const kafka = new Kafka({ brokers: [...brokers], logLevel: logLevel.ERROR });
+  const consumer = kafka.consumer({ groupId: `latency-${Date.now()}` });
+  await consumer.connect();
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ waitForLeaders: true, topics: [{ topic: charges, numPartitions: 4 }] });
+  await admin.disconnect();
+  await consumer.subscribe({ topics: [charges], fromBeginning: true });
+  let arrived = 0n;
+  const first = new Promise<void>((resolve) => {
+    void consumer.run({ eachMessage: async () => {
+      if (arrived === 0n) arrived = process.hrtime.bigint();
+      resolve();
+    } });
+  });
+  const spawned = process.hrtime.bigint();
+  const service = await ServiceProcess.start({
+    KAFKA_BROKERS: brokers.join(','), KAFKA_GROUP_ID: 'bench-latency', KAFKA_TOPIC_CHARGES: charges, KAFKA_TOPIC_DEAD_LETTER: `${charges}.dead`,
+    DATABASE_URL: db.url, BILLING_CLOCK_START: '2025-11-01T00:59:50+09:00', SCHEDULER_INTERVAL: '1s', BILLING_TARIFF: join(__dirname, '../fixtures/worked-example/tariff.json'),
+  });
+  const { readFileSync } = await import('node:fs');
+  await fetch(`${service.base}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: readFileSync(join(__dirname, '../fixtures/worked-example/events-1.ndjson')) });
+  await first;
+  const seconds = Number(arrived - spawned) / 1e9 - 10;
+  await consumer.disconnect();
+  await service.stop();
+  await db.drop();
+  return { name: 'latency: period end + grace → charge on billing.charges (upper bound)', unit: 's', value: seconds, aim: '< 60 s', met: seconds < 60, lowerIsBetter: true };
 }
 
 async function produceFile(kafka: Kafka, file: string, topic: string): Promise<void> {

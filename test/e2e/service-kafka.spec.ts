@@ -207,4 +207,20 @@ describe('serve with Kafka and PostgreSQL', () => {
     const reference = await referenceCharges([lines], [[asOf]]);
     expect(issued.map((c) => JSON.stringify(c)).sort()).toEqual(reference.map((c) => JSON.stringify(c)).sort());
   });
+
+  it('closes a period on its own when the clock passes its end plus the grace, and publishes the charges', async () => {
+    const { topics, env } = await world();
+    const service = await ServiceProcess.start({ ...env, BILLING_CLOCK_START: '2025-11-01T00:59:50+09:00', SCHEDULER_INTERVAL: '1s' });
+    cleanups.push(() => service.stop());
+    const response = await fetch(`${service.base}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: readFileSync(join(WORKED_EXAMPLE, 'events-1.ndjson')) });
+    expect(response.status).toBe(200);
+
+    const published = await readMessages(kafka, topics.charges, 3, 60_000);
+    expect(published.map((m) => JSON.parse(m.value!.toString()) as { type: string; time: string; data: { kind: string; period: string; amount: number } })
+      .map(({ type, data }) => [type, data.kind, data.period, data.amount]).sort()).toEqual([
+      ['ChargeIssued', 'id-registration', '2025-10', 300],
+      ['ChargeIssued', 'initial-fee', '2025-10', 300000],
+      ['ChargeIssued', 'monthly-fee', '2025-10', 600],
+    ]);
+  });
 });

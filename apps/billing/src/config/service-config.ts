@@ -1,5 +1,7 @@
 import { ConfigurationError } from '@smartme/adapters/config/tariff-file';
 import { KafkaConfig, kafkaConfigFromEnv } from '@smartme/adapters/kafka/kafka-config';
+import { parseInstant } from '@smartme/domain';
+import { Clock, systemClock } from '@smartme/ports';
 import ms from 'ms';
 import { RuntimeOptions, runtimeOptions } from '../composition/runtime-options';
 
@@ -13,6 +15,8 @@ export interface ServiceConfig {
   readonly adminToken: string | null;
   /** How often the scheduler looks for due periods; 0 turns it off. */
   readonly schedulerIntervalMs: number;
+  /** The service's clock: the system clock, or one started at BILLING_CLOCK_START (tests, benchmarks). */
+  readonly clock: Clock;
   readonly outboxPollMs: number;
   readonly logLevel: string;
   /** Largest accepted request body (POST /v1/events). */
@@ -54,7 +58,25 @@ export function serviceConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serv
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL: "${logLevel}" is not one of ${LOG_LEVELS.join(', ')}`);
   const bodyLimit = env.BODY_LIMIT || '5mb';
   if (problems.length > 0) throw new ConfigurationError(`invalid configuration: ${problems.join('; ')}`);
-  return { runtime, kafka, host, port, apiToken, adminToken, schedulerIntervalMs, outboxPollMs, logLevel, bodyLimit };
+  const clock = attempt(() => clockFrom(env.BILLING_CLOCK_START), systemClock);
+  return { runtime, kafka, host, port, apiToken, adminToken, schedulerIntervalMs, clock, outboxPollMs, logLevel, bodyLimit };
+}
+
+/**
+ * A clock that reads BILLING_CLOCK_START when the service starts and runs at real speed
+ * from there: it lets a test or a benchmark watch the scheduler close a period "on time"
+ * without waiting for a real month end. Never set it in production.
+ */
+function clockFrom(start: string | undefined): Clock {
+  if (start === undefined || start === '') return systemClock;
+  let startMs: number;
+  try {
+    startMs = parseInstant(start).epochMs;
+  } catch (error) {
+    throw new Error(`BILLING_CLOCK_START=${start}: ${(error as Error).message}`);
+  }
+  const offset = startMs - Date.now();
+  return { nowMs: () => Date.now() + offset };
 }
 
 function integer(name: string, text: string | undefined, fallback: number, min: number, max: number): number {

@@ -14,7 +14,7 @@ export class RuntimeModule implements OnApplicationShutdown {
       module: RuntimeModule,
       providers: [
         { provide: SERVICE_CONFIG, useValue: config },
-        { provide: BILLING_RUNTIME, useFactory: () => openBillingRuntime(config.runtime) },
+        { provide: BILLING_RUNTIME, useFactory: () => openBillingRuntime(config.runtime, config.clock) },
       ],
       exports: [SERVICE_CONFIG, BILLING_RUNTIME],
     };

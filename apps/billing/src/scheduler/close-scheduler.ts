@@ -43,7 +43,7 @@ export class CloseScheduler implements OnApplicationBootstrap, OnApplicationShut
   }
 
   private async closeNow(): Promise<void> {
-    const asOfMs = Date.now();
+    const asOfMs = this.config.clock.nowMs();
     const started = performance.now();
     try {
       const { issued, problems } = await this.runtime.close.close(asOfMs);

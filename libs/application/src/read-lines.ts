@@ -5,25 +5,47 @@ export interface SourceLine {
 }
 
 /**
- * Splits a byte stream into lines without decoding it, so a dead letter keeps the raw
- * bytes exactly as received, even when they are not valid UTF-8. Blank lines are skipped.
+ * Splits bytes into lines without decoding them, so a dead letter keeps the raw bytes
+ * exactly as received, even when they are not valid UTF-8. Blank lines are skipped (they
+ * still count for line numbers).
  */
-export async function* readLines(chunks: AsyncIterable<Buffer | string>): AsyncGenerator<SourceLine> {
-  let pending = Buffer.alloc(0);
-  let lineNumber = 0;
-  for await (const chunk of chunks) {
-    pending = pending.length === 0 ? Buffer.from(chunk) : Buffer.concat([pending, Buffer.from(chunk)]);
+class LineSplitter {
+  private pending = Buffer.alloc(0);
+  private lineNumber = 0;
+
+  push(chunk: Buffer | string): SourceLine[] {
+    this.pending = this.pending.length === 0 ? Buffer.from(chunk) : Buffer.concat([this.pending, Buffer.from(chunk)]);
+    const lines: SourceLine[] = [];
     let start = 0;
     let newline: number;
-    while ((newline = pending.indexOf(0x0a, start)) !== -1) {
-      lineNumber++;
-      const raw = pending.subarray(start, newline);
-      if (!isBlank(raw)) yield { lineNumber, raw: Buffer.from(raw) };
+    while ((newline = this.pending.indexOf(0x0a, start)) !== -1) {
+      this.lineNumber++;
+      const raw = this.pending.subarray(start, newline);
+      if (!isBlank(raw)) lines.push({ lineNumber: this.lineNumber, raw: Buffer.from(raw) });
       start = newline + 1;
     }
-    pending = pending.subarray(start);
+    this.pending = this.pending.subarray(start);
+    return lines;
   }
-  if (pending.length > 0 && !isBlank(pending)) yield { lineNumber: lineNumber + 1, raw: Buffer.from(pending) };
+
+  end(): SourceLine[] {
+    const rest = this.pending;
+    this.pending = Buffer.alloc(0);
+    return rest.length > 0 && !isBlank(rest) ? [{ lineNumber: this.lineNumber + 1, raw: Buffer.from(rest) }] : [];
+  }
+}
+
+/** The lines of a byte stream (a file, stdin), as they arrive. */
+export async function* readLines(chunks: AsyncIterable<Buffer | string>): AsyncGenerator<SourceLine> {
+  const splitter = new LineSplitter();
+  for await (const chunk of chunks) yield* splitter.push(chunk);
+  yield* splitter.end();
+}
+
+/** The lines of a body already in memory (an HTTP NDJSON request). */
+export function splitLines(body: Buffer): SourceLine[] {
+  const splitter = new LineSplitter();
+  return [...splitter.push(body), ...splitter.end()];
 }
 
 function isBlank(raw: Buffer): boolean {

@@ -1,6 +1,6 @@
 import { Controller, HttpCode, Inject, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { InputOutcome, RawInput } from '@smartme/application';
+import { InputOutcome, RawInput, splitLines } from '@smartme/application';
 import { Request } from 'express';
 import { randomUUID } from 'node:crypto';
 import { BillingRuntime } from '../composition/billing-runtime';
@@ -39,8 +39,7 @@ export class EventsController {
 /** NDJSON keeps each line's bytes exactly; array elements are kept as their JSON text. */
 function splitBody(body: Buffer, contentType: string, request: string): RawInput[] {
   if (/ndjson/i.test(contentType)) {
-    return body.toString('utf8').split('\n').map((line, i) => ({ line, i })).filter(({ line }) => line.trim() !== '')
-      .map(({ line, i }) => ({ raw: Buffer.from(line.replace(/\r$/, '')), source: `${request}#${i + 1}` }));
+    return splitLines(body).map((line) => ({ raw: line.raw, source: `${request}#${line.lineNumber}` }));
   }
   let parsed: unknown;
   try {

@@ -99,9 +99,11 @@ async function ingestAndReplay(serverUrl: string, file: string, small: string, o
   progress('replay of every projection');
   const replay = await billingCommand(['replay'], env);
 
-  progress('close: every month up to August 2026 (not timed), then September 2026 for all organisations');
-  await billingCommand(['close', '--as-of', '2026-09-01T01:00:00+09:00'], env);
-  const close = await billingCommand(['close', '--as-of', '2026-10-01T01:00:00+09:00'], env);
+  progress('close in the running service: every month up to August 2026 (not timed), then September 2026 for all organisations');
+  const service = await ServiceProcess.start(env);
+  await service.post(`/v1/admin/close?asOf=${encodeURIComponent('2026-09-01T01:00:00+09:00')}`);
+  const close = await timed(() => service.post(`/v1/admin/close?asOf=${encodeURIComponent('2026-10-01T01:00:00+09:00')}`));
+  await service.stop();
   progress('baseline: one GROUP BY over the raw events computing the same counts');
   const groupBy = await timed(() => monthGroupBy(db.url));
   await db.drop();

@@ -1,4 +1,5 @@
 import {
+  DailyCounters,
   billingYearOf,
   dayOfInstant,
   formatJstDate,
@@ -65,5 +66,21 @@ describe('billing years', () => {
     const april = billingYearOf(parseMonth('2026-04'), 4);
     expect([march.name, formatMonth(march.firstMonth), formatMonth(march.lastMonth)]).toEqual([2025, '2025-04', '2026-03']);
     expect(april.name).toBe(2026);
+  });
+});
+
+describe('daily counters', () => {
+  it('sums any span of days, and sees counters added after a query', () => {
+    const counters = new DailyCounters();
+    counters.add(10, 'registrations', 2);
+    counters.add(12, 'registrations', 3);
+    counters.add(12, 'activeChange', 5);
+    counters.add(20, 'activeChange', -2);
+    expect([counters.registrations(10, 11), counters.registrations(11, 12), counters.registrations(13, 30)]).toEqual([2, 3, 0]);
+    expect([counters.activeAtEndOf(11), counters.activeAtEndOf(12), counters.activeAtEndOf(25)]).toEqual([0, 5, 3]);
+    counters.add(11, 'registrations', 4);
+    counters.add(15, 'activeChange', 1);
+    expect([counters.registrations(10, 12), counters.activeAtEndOf(19), counters.activeAtEndOf(20)]).toEqual([9, 6, 4]);
+    expect(counters.registrations(12, 10)).toBe(0);
   });
 });

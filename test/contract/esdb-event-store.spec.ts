@@ -5,8 +5,8 @@
  * - else a Docker engine answering on DOCKER_HOST or /var/run/docker.sock, with the docker
  *   CLI: a throwaway KurrentDB container (KURRENTDB_IMAGE overrides the image);
  * - else one test that says why the suite did not run (the project forbids `.skip`).
- * The cases are esdbEventStoreContract (test/esdb/esdb-contract.ts): the shared suite's,
- * with its SQL checks made through the store's own means.
+ * The cases are esdbEventStoreContract (test/esdb/esdb-contract.ts): the shared suite's
+ * (eventStoreContract, looking into the store through its own means) and ESDB's own.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';

@@ -1,6 +1,8 @@
 /**
  * The event store contract (libs/ports/src/event-store.ts), run against every adapter by
- * the *-event-store.spec.ts files, and the databases those suites run on.
+ * the *-event-store.spec.ts files (ESDB through test/esdb/esdb-contract.ts), and the
+ * databases those suites run on. The contract looks into a store only through its
+ * StoreUnderTest; cases that apply to one kind of store only are chosen by the options.
  *
  * One store per `describe` (PGlite takes seconds to open); every test uses its own event
  * ids and reads only after the head it saw first, so the tests do not see each other.
@@ -194,18 +196,62 @@ function expectAscending(positions: readonly bigint[]): void {
 /* ------------------------------------------------------------------------------------------ */
 /* The contract                                                                                 */
 
-export interface StoreUnderTest {
-  readonly store: EventStore;
-  readonly client: SqlClient;
-  cleanup(): Promise<void>;
-  /** Closes the store and opens it again on the same data, like a process restart. */
-  reopen(): Promise<StoreUnderTest>;
+/** A charge queued for publication and not yet published. */
+export interface OutboxEntry {
+  readonly chargeId: string;
+  readonly position: bigint;
 }
 
-export function storeOn(database: TestDatabase): StoreUnderTest {
+/** A store under test, with what the contract needs to look inside it, whatever the kind of store. */
+export interface StoreUnderTest {
+  readonly store: EventStore;
+  /** The organisation the store billed the event to, or null when no event with this id is stored. */
+  organisationOf(eventId: string): Promise<string | null>;
+  /** The charges queued for publication and not yet published whose ids start with `prefix`, in position order. */
+  outboxEntries(prefix: string): Promise<OutboxEntry[]>;
+  /** Closes the store and opens it again on the same data, like a process restart. */
+  reopen(): Promise<this>;
+  cleanup(): Promise<void>;
+}
+
+/** A store whose charges and outbox entries are written in one transaction. */
+export interface TransactionalOutboxStoreUnderTest extends StoreUnderTest {
+  /**
+   * Makes the outbox insert of `chargeId` fail (an entry already there, at `position`, an
+   * existing event's); the returned function repairs it.
+   */
+  readonly breakOutbox: (chargeId: string, position: bigint) => Promise<() => Promise<void>>;
+}
+
+export interface EventStoreContractOptions<S extends StoreUnderTest> {
+  /** The store writes a charge and its outbox entry in one transaction: registers the all-or-nothing case. */
+  readonly transactionalOutbox?: boolean;
+  /** Cases of this kind of store only, registered after the shared ones, on the same store. */
+  readonly more?: (subject: () => S) => void;
+}
+
+/** What storeOn gives: the store on a SQL database, looked into with SQL. */
+export function storeOn(database: TestDatabase): TransactionalOutboxStoreUnderTest {
+  const client = (): SqlClient => database.client;
   return {
     store: new SqlEventStore(database.client),
-    client: database.client,
+    organisationOf: async (eventId) => {
+      const rows = await client().query<{ org_id: string }>('SELECT org_id FROM billing_events WHERE event_id = $1', [eventId]);
+      return rows[0]?.org_id ?? null;
+    },
+    outboxEntries: async (prefix) => {
+      const rows = await client().query<{ charge_id: string; position: bigint | string }>(
+        "SELECT charge_id, position FROM outbox WHERE published_at IS NULL AND starts_with(charge_id, $1) ORDER BY position",
+        [prefix],
+      );
+      return rows.map((row) => ({ chargeId: row.charge_id, position: BigInt(row.position) }));
+    },
+    breakOutbox: async (chargeId, position) => {
+      await client().query('INSERT INTO outbox (charge_id, position) VALUES ($1, $2)', [chargeId, position.toString()]);
+      return async () => {
+        await client().query('DELETE FROM outbox WHERE charge_id = $1', [chargeId]);
+      };
+    },
     cleanup: () => database.destroy(),
     reopen: async () => {
       await database.reopen();
@@ -214,9 +260,23 @@ export function storeOn(database: TestDatabase): StoreUnderTest {
   };
 }
 
-export function eventStoreContract(name: string, open: () => Promise<StoreUnderTest>): void {
+/**
+ * Registers the contract's cases. Which cases exist is decided here, from the options, never
+ * at run time: a case that cannot apply to a kind of store is not registered for it.
+ */
+export function eventStoreContract<S extends TransactionalOutboxStoreUnderTest>(
+  name: string,
+  open: () => Promise<S>,
+  options: EventStoreContractOptions<S> & { readonly transactionalOutbox: true },
+): void;
+export function eventStoreContract<S extends StoreUnderTest>(
+  name: string,
+  open: () => Promise<S>,
+  options?: EventStoreContractOptions<S> & { readonly transactionalOutbox?: false },
+): void;
+export function eventStoreContract<S extends StoreUnderTest>(name: string, open: () => Promise<S>, options: EventStoreContractOptions<S> = {}): void {
   describe(`event store contract: ${name}`, () => {
-    let subject: StoreUnderTest;
+    let subject: S;
     const store = (): EventStore => subject.store;
 
     beforeAll(async () => {
@@ -227,11 +287,12 @@ export function eventStoreContract(name: string, open: () => Promise<StoreUnderT
       await subject?.cleanup();
     }, 60_000);
 
-    it('starts empty: head 0, nothing to read', async () => {
+    it('starts empty: head 0, nothing to read, nothing to publish', async () => {
       expect(await store().headPosition()).toBe(0n);
       expect(await readEverything(store(), 0n)).toEqual({ events: [], batchSizes: [] });
       expect(await store().append([])).toEqual([]);
       expect(await store().appendCharges([])).toEqual([]);
+      expect(await subject.outboxEntries('')).toEqual([]);
     });
 
     it('appends and reads back in order, ascending positions, content exact', async () => {
@@ -262,15 +323,8 @@ export function eventStoreContract(name: string, open: () => Promise<StoreUnderT
       const p = uniquePrefix();
       await store().append([credentialVerified(`${p}-v`, 'holder-org', 'verifier-org'), idRegistered(`${p}-r`, 'reg-org')]);
       await store().appendCharges([chargeIssued(`${p}-c`, 'charged-org')]);
-      const rows = await subject.client.query<{ event_id: string; org_id: string }>(
-        'SELECT event_id, org_id FROM billing_events WHERE event_id = ANY($1::text[]) ORDER BY position',
-        [[`${p}-v`, `${p}-r`, `${p}-c`]],
-      );
-      expect(rows).toEqual([
-        { event_id: `${p}-v`, org_id: 'holder-org' },
-        { event_id: `${p}-r`, org_id: 'reg-org' },
-        { event_id: `${p}-c`, org_id: 'charged-org' },
-      ]);
+      const organisations = await Promise.all([`${p}-v`, `${p}-r`, `${p}-c`, `${p}-never`].map((id) => subject.organisationOf(id)));
+      expect(organisations).toEqual(['holder-org', 'reg-org', 'charged-org', null]);
     });
 
     it('same id, same content again: duplicate at the original position, nothing new to read', async () => {
@@ -300,9 +354,10 @@ export function eventStoreContract(name: string, open: () => Promise<StoreUnderT
       const differentTime = idRegistered(`${p}-1`, 'acme', 'm-1', '2025-10-12T09:30:01+09:00');
       const differentSource: EventRecord = { ...original, source: 'someone-else' };
       const differentType: EventRecord = { ...original, event: { ...original.event, type: 'IdRevoked' } as StoredEvent };
-      const outcomes = await store().append([differentData, differentTime, differentSource, differentType]);
+      const differentOrg = idRegistered(`${p}-1`, 'other-org', 'm-1');
+      const outcomes = await store().append([differentData, differentTime, differentSource, differentType, differentOrg]);
 
-      expect(outcomes).toEqual([0, 1, 2, 3].map(() => ({ eventId: `${p}-1`, status: 'conflict', position: first!.position })));
+      expect(outcomes).toEqual([0, 1, 2, 3, 4].map(() => ({ eventId: `${p}-1`, status: 'conflict', position: first!.position })));
       expect(await store().headPosition()).toBe(head);
       const { events } = await readEverything(store(), first!.position - 1n);
       expect(events).toEqual([{ ...original, position: first!.position }]);
@@ -339,14 +394,16 @@ export function eventStoreContract(name: string, open: () => Promise<StoreUnderT
       expect(events.map((e) => e.position)).toEqual([storedOutcome!.position, oa!.position, ob!.position, oc!.position]);
     });
 
-    it('reads from a middle position (exclusive)', async () => {
+    it('reads from a middle position (exclusive), also from positions between events', async () => {
       const p = uniquePrefix();
-      const records = [1, 2, 3, 4, 5].map((i) => idRegistered(`${p}-${i}`));
+      const records = [1, 2, 3, 4, 5].map((i) => idRegistered(`${p}-${i}`, i % 2 === 0 ? 'acme' : 'beta'));
       const outcomes = await store().append(records);
       const { events } = await readEverything(store(), outcomes[2]!.position);
       expect(events.map((e) => e.event.id)).toEqual([`${p}-4`, `${p}-5`]);
       expect(events.map((e) => e.position)).toEqual([outcomes[3]!.position, outcomes[4]!.position]);
+      expect((await readEverything(store(), outcomes[3]!.position - 1n)).events.map((e) => e.event.id)).toEqual([`${p}-4`, `${p}-5`]);
       expect((await readEverything(store(), outcomes[4]!.position)).events).toEqual([]);
+      expect((await readEverything(store(), outcomes[4]!.position + 1n)).events).toEqual([]);
     });
 
     it('reads in batches of batchSize, every event once, no empty batch', async () => {
@@ -374,7 +431,7 @@ export function eventStoreContract(name: string, open: () => Promise<StoreUnderT
       expect(await store().headPosition()).toBe(outcomes[1]!.position);
     });
 
-    it('appendCharges queues each newly stored charge in the outbox, once', async () => {
+    it('appendCharges queues each newly stored charge in the outbox, once; append queues nothing', async () => {
       const p = uniquePrefix();
       const charges = [chargeIssued(`${p}-1`, 'acme'), chargeIssued(`${p}-2`, 'beta')];
       const outcomes = await store().appendCharges([...charges, charges[0]!]);
@@ -382,41 +439,42 @@ export function eventStoreContract(name: string, open: () => Promise<StoreUnderT
 
       const again = await store().appendCharges([charges[1]!, chargeIssued(`${p}-1`, 'acme', 601)]);
       expect(again.map((o) => o.status)).toEqual(['duplicate', 'conflict']);
+      const [input] = await store().append([idRegistered(`${p}-input`)]);
+      expect(input!.status).toBe('appended');
 
-      const outbox = await subject.client.query<{ charge_id: string; position: bigint; published_at: Date | null }>(
-        'SELECT charge_id, position, published_at FROM outbox WHERE charge_id LIKE $1 ORDER BY position',
-        [`${p}-%`],
-      );
-      expect(outbox).toEqual([
-        { charge_id: `${p}-1`, position: outcomes[0]!.position, published_at: null },
-        { charge_id: `${p}-2`, position: outcomes[1]!.position, published_at: null },
+      expect(await subject.outboxEntries(p)).toEqual([
+        { chargeId: `${p}-1`, position: outcomes[0]!.position },
+        { chargeId: `${p}-2`, position: outcomes[1]!.position },
       ]);
       const { events } = await readEverything(store(), outcomes[0]!.position - 1n);
-      expect(events.map((e) => e.event)).toEqual(charges.map((c) => c.event));
+      expect(events.map((e) => e.event)).toEqual([...charges.map((c) => c.event), idRegistered(`${p}-input`).event]);
     });
 
-    it('appendCharges stores a charge and its outbox entry together or not at all', async () => {
-      const p = uniquePrefix();
-      const head = await store().headPosition();
-      // An outbox entry already there makes the outbox insert fail: the charges must not stay behind.
-      const [anchor] = await store().append([idRegistered(`${p}-anchor`)]);
-      await subject.client.query('INSERT INTO outbox (charge_id, position) VALUES ($1, $2)', [`${p}-2`, anchor!.position.toString()]);
+    if (options.transactionalOutbox) {
+      it('appendCharges stores a charge and its outbox entry together or not at all', async () => {
+        const { breakOutbox } = subject as StoreUnderTest & Partial<Pick<TransactionalOutboxStoreUnderTest, 'breakOutbox'>>;
+        if (!breakOutbox) throw new Error(`${name} is registered with transactionalOutbox but its subject has no breakOutbox`);
+        const p = uniquePrefix();
+        const head = await store().headPosition();
+        // An outbox entry already there makes the outbox insert fail: the charges must not stay behind.
+        const [anchor] = await store().append([idRegistered(`${p}-anchor`)]);
+        const repair = await breakOutbox(`${p}-2`, anchor!.position);
 
-      await expect(store().appendCharges([chargeIssued(`${p}-1`), chargeIssued(`${p}-2`)])).rejects.toThrow();
+        await expect(store().appendCharges([chargeIssued(`${p}-1`), chargeIssued(`${p}-2`)])).rejects.toThrow();
 
-      const { events } = await readEverything(store(), head);
-      expect(events.map((e) => e.event.id)).toEqual([`${p}-anchor`]);
-      const stored = await subject.client.query('SELECT 1 FROM billing_events WHERE event_id = ANY($1::text[])', [[`${p}-1`, `${p}-2`]]);
-      expect(stored).toEqual([]);
-      // And a store that failed is not stuck: the next appends work.
-      await subject.client.query('DELETE FROM outbox WHERE charge_id = $1', [`${p}-2`]);
-      expect((await store().appendCharges([chargeIssued(`${p}-1`), chargeIssued(`${p}-2`)])).map((o) => o.status)).toEqual(['appended', 'appended']);
-    });
+        const { events } = await readEverything(store(), head);
+        expect(events.map((e) => e.event.id)).toEqual([`${p}-anchor`]);
+        expect(await Promise.all([`${p}-1`, `${p}-2`].map((id) => subject.organisationOf(id)))).toEqual([null, null]);
+        // And a store that failed is not stuck: the next appends work.
+        await repair();
+        expect((await store().appendCharges([chargeIssued(`${p}-1`), chargeIssued(`${p}-2`)])).map((o) => o.status)).toEqual(['appended', 'appended']);
+      });
+    }
 
-    it('appendCharges refuses input events (they would never be published)', async () => {
+    it('appendCharges refuses input events (they would never be published) and stores none of the batch', async () => {
       const p = uniquePrefix();
       await expect(store().appendCharges([chargeIssued(`${p}-1`), idRegistered(`${p}-2`)])).rejects.toThrow(/charge events only/);
-      expect(await subject.client.query('SELECT 1 FROM billing_events WHERE event_id LIKE $1', [`${p}-%`])).toEqual([]);
+      expect(await Promise.all([`${p}-1`, `${p}-2`].map((id) => subject.organisationOf(id)))).toEqual([null, null]);
     });
 
     it('a reader following concurrent appenders misses no event', async () => {
@@ -454,7 +512,7 @@ export function eventStoreContract(name: string, open: () => Promise<StoreUnderT
       expect(ids.length).toBe(writers * batches * batchSize);
       expect(new Set(ids).size).toBe(ids.length);
       expectAscending(seen.map((e) => e.position));
-    }, 60_000);
+    }, 120_000);
 
     it('idempotency survives reopening the store', async () => {
       const p = uniquePrefix();
@@ -472,5 +530,7 @@ export function eventStoreContract(name: string, open: () => Promise<StoreUnderT
       expect(next!.status).toBe('appended');
       expect(next!.position > head).toBe(true);
     }, 60_000);
+
+    options.more?.(() => subject);
   });
 }

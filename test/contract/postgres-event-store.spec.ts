@@ -28,7 +28,7 @@ afterAll(async () => {
   await server?.release();
 }, 60_000);
 
-eventStoreContract('PostgreSQL', async () => storeOn(await postgresTestDatabase(server.url)));
+eventStoreContract('PostgreSQL', async () => storeOn(await postgresTestDatabase(server.url)), { transactionalOutbox: true });
 
 /** What an appender does, by hand, so that its transaction can be held open on a connection of its own. */
 async function insertInOpenTransaction(connection: Client, record: EventRecord): Promise<bigint> {

@@ -27,8 +27,8 @@ export function runtimeOptions(flags: { data?: string; tariff?: string }, env: N
   };
 }
 
-/** A duration such as `1h`, `90m` or `5 minutes`; unset means the spec's default. */
-function duration(name: string, text: string | undefined): number | undefined {
+/** A duration setting such as `1h`, `90m`, `5 minutes` or milliseconds; unset or empty is undefined. */
+export function duration(name: string, text: string | undefined): number | undefined {
   if (text === undefined || text === '') return undefined;
   const value = ms(text as ms.StringValue);
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {

@@ -2,8 +2,7 @@ import { ConfigurationError } from '@smartme/adapters/config/tariff-file';
 import { KafkaConfig, kafkaConfigFromEnv } from '@smartme/adapters/kafka/kafka-config';
 import { parseInstant } from '@smartme/domain';
 import { Clock, systemClock } from '@smartme/ports';
-import ms from 'ms';
-import { RuntimeOptions, runtimeOptions } from '../composition/runtime-options';
+import { RuntimeOptions, duration, runtimeOptions } from '../composition/runtime-options';
 
 /** How `serve` runs, from the environment (README, configuration table). */
 export interface ServiceConfig {
@@ -52,8 +51,8 @@ export function serviceConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serv
   for (const [name, token] of [['BILLING_API_TOKEN', apiToken], ['BILLING_ADMIN_TOKEN', adminToken]] as const) {
     if (token !== null && token.length < 16) problems.push(`${name}: must be at least 16 characters`);
   }
-  const schedulerIntervalMs = attempt(() => duration('SCHEDULER_INTERVAL', env.SCHEDULER_INTERVAL, 60_000), 60_000);
-  const outboxPollMs = attempt(() => duration('OUTBOX_POLL_INTERVAL', env.OUTBOX_POLL_INTERVAL, 1_000), 1_000);
+  const schedulerIntervalMs = attempt(() => duration('SCHEDULER_INTERVAL', env.SCHEDULER_INTERVAL) ?? 60_000, 60_000);
+  const outboxPollMs = attempt(() => duration('OUTBOX_POLL_INTERVAL', env.OUTBOX_POLL_INTERVAL) ?? 1_000, 1_000);
   const logLevel = env.LOG_LEVEL || 'info';
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL: "${logLevel}" is not one of ${LOG_LEVELS.join(', ')}`);
   const bodyLimit = env.BODY_LIMIT || '5mb';
@@ -83,12 +82,5 @@ function integer(name: string, text: string | undefined, fallback: number, min: 
   if (text === undefined || text === '') return fallback;
   const value = Number(text);
   if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name}=${text}: must be an integer from ${min} to ${max}`);
-  return value;
-}
-
-function duration(name: string, text: string | undefined, fallback: number): number {
-  if (text === undefined || text === '') return fallback;
-  const value = /^\d+$/.test(text) ? Number(text) : ms(text as ms.StringValue);
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new Error(`${name}=${text}: must be a duration such as 30s or 1m`);
   return value;
 }

@@ -39,7 +39,8 @@ export class Projector {
       await this.projections.apply(batch);
       position = batch[batch.length - 1]!.position;
       applied += batch.length;
-      onProgress?.({ position, head, applied });
+      // Appends may go on while catching up: the head read at the start is only a floor.
+      onProgress?.({ position, head: position > head ? position : head, applied });
     }
     return { position, head, applied };
   }

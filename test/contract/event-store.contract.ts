@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { ChargeIssued, CredentialVerified, IdRegistered, StoredEvent } from '@smartme/domain';
-import { AppendOutcome, EventRecord, EventStore, RecordedEvent } from '@smartme/ports';
+import { AppendOutcome, EventRecord, EventStore, OrganisationPartition, RecordedEvent } from '@smartme/ports';
 import { EmbeddedClient } from '../../libs/adapters/src/sql/embedded-client';
 import { EVENT_STORE_MIGRATIONS } from '../../libs/adapters/src/sql/event-store.schema';
 import { migrate } from '../../libs/adapters/src/sql/migrations';
@@ -183,6 +183,10 @@ export async function readEverything(store: EventStore, after: bigint, batchSize
     events.push(...batch);
   }
   return { events, batchSizes };
+}
+
+async function readPartitionOnce(store: EventStore, partition: OrganisationPartition, upTo: bigint): Promise<void> {
+  for await (const batch of store.readPartition(partition, upTo)) void batch;
 }
 
 function positionsOf(outcomes: readonly AppendOutcome[]): bigint[] {
@@ -429,6 +433,37 @@ export function eventStoreContract<S extends StoreUnderTest>(name: string, open:
       expect(await store().headPosition()).toBe(outcomes[1]!.position);
       await store().append([idRegistered(`${p}-1`)]);
       expect(await store().headPosition()).toBe(outcomes[1]!.position);
+    });
+
+    it('readPartition: each organisation in exactly one partition with all its events, nothing past upTo, batches of at most batchSize', async () => {
+      const p = uniquePrefix();
+      const orgs = Array.from({ length: 12 }, (_, i) => `${p}-org-${i}`);
+      const outcomes = await store().append(orgs.flatMap((org, i) => [idRegistered(`${p}-${i}-a`, org), idRegistered(`${p}-${i}-b`, org)]));
+      // The last organisation's events lie past upTo.
+      const upTo = outcomes[outcomes.length - 3]!.position;
+      const expected = (await readEverything(store(), 0n)).events.filter((e) => e.event.id.startsWith(p) && e.position <= upTo);
+      expect(expected).toHaveLength(22);
+
+      for (const count of [1, 3]) {
+        const partitionOf = new Map<string, number>();
+        const read: RecordedEvent[] = [];
+        for (let index = 0; index < count; index++) {
+          for await (const batch of store().readPartition({ index, count }, upTo, 2)) {
+            expect(batch.length).toBeGreaterThan(0);
+            expect(batch.length).toBeLessThanOrEqual(2);
+            for (const record of batch.filter((r) => r.event.id.startsWith(p))) {
+              read.push(record);
+              const org = (record.event.data as { orgId: string }).orgId;
+              expect(partitionOf.get(org) ?? index).toBe(index);
+              partitionOf.set(org, index);
+            }
+          }
+        }
+        expect([...read].sort((a, b) => Number(a.position - b.position))).toEqual(expected);
+        if (count === 3) expect(new Set(partitionOf.values()).size).toBeGreaterThan(1);
+      }
+      await expect(readPartitionOnce(store(), { index: 3, count: 3 }, upTo)).rejects.toThrow(RangeError);
+      await expect(readPartitionOnce(store(), { index: 0, count: 0 }, upTo)).rejects.toThrow(RangeError);
     });
 
     it('appendCharges queues each newly stored charge in the outbox, once; append queues nothing', async () => {

@@ -74,7 +74,12 @@ describe('CLI: the worked example', () => {
     const before = (await billing(['charges', '--format', 'ndjson', ...store])).stdout;
     const replay = await billing(['replay', ...store]);
     expect(replay.code).toBe(0);
-    expect(JSON.parse(replay.stdout)).toMatchObject({ events: 26, equal: true });
+    expect(JSON.parse(replay.stdout)).toMatchObject({ events: 26, partitions: 1, equal: true });
+    // In small partitions (the store's data folded share by share inside the replacement transaction).
+    const partitioned = await billing(['replay', '--partition-events', '3', ...store]);
+    expect(JSON.parse(partitioned.stdout)).toMatchObject({ events: 26, partitions: expect.any(Number), equal: true });
+    expect(JSON.parse(partitioned.stdout).partitions).toBeGreaterThan(1);
+    expect((await billing(['replay', '--partition-events', '0', ...store])).code).toBe(2);
     expect((await billing(['charges', '--format', 'ndjson', ...store])).stdout).toBe(before);
     expect(await close('2026-01-01T03:00:00+09:00')).toEqual([]);
   });

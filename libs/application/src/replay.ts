@@ -1,21 +1,37 @@
 import { evolve, initialBillingState } from '@smartme/domain';
-import { EventStore, ExclusiveLock, IssuedChargeEvent, ProjectionStore, ReplacementReport } from '@smartme/ports';
+import { EventStore, ExclusiveLock, IssuedChargeEvent, OrganisationPartition, ProjectionStore, RebuiltPartition, ReplacementReport } from '@smartme/ports';
 
 export interface ReplayProgress {
   readonly events: number;
-  readonly position: bigint;
+  /** Events read so far, across partitions, against the head position (an upper bound of the count). */
   readonly head: bigint;
+  readonly partition: OrganisationPartition;
 }
 
 export interface ReplayReport extends ReplacementReport {
   readonly events: number;
   readonly position: bigint;
+  readonly partitions: number;
 }
 
+export interface ReplayOptions {
+  readonly onProgress?: (progress: ReplayProgress) => void;
+  /**
+   * About how many events one partition of organisations should hold: the stream is folded
+   * one partition at a time, so this bounds the replay's memory (an organisation is never
+   * split, so the largest one sets the floor).
+   */
+  readonly eventsPerPartition?: number;
+}
+
+export const DEFAULT_EVENTS_PER_PARTITION = 500_000;
+
 /**
- * Rebuilds every projection from the event store: the whole stream is folded in memory
- * by the domain's evolver (no SQL per event), then the result replaces the projections in
- * one transaction, reporting whether it equals what they held. A replay issues nothing.
+ * Rebuilds every projection from the event store. The organisations are split into
+ * partitions by the store; each is folded in memory by the domain's evolver (no SQL per
+ * event) and reconciled with the projections before the next is read, so memory is
+ * bounded by a partition, not by the store. The whole replacement is one transaction
+ * that reports whether the projections held what the stream says. A replay issues nothing.
  */
 export class Replay {
   constructor(
@@ -24,26 +40,36 @@ export class Replay {
     private readonly lock: ExclusiveLock,
   ) {}
 
-  run(onProgress?: (progress: ReplayProgress) => void): Promise<ReplayReport> {
+  run(options: ReplayOptions = {}): Promise<ReplayReport> {
+    const { onProgress, eventsPerPartition = DEFAULT_EVENTS_PER_PARTITION } = options;
+    if (!Number.isSafeInteger(eventsPerPartition) || eventsPerPartition < 1) {
+      return Promise.reject(new RangeError(`eventsPerPartition must be a positive integer, got ${eventsPerPartition}`));
+    }
     return this.lock.runExclusive('close', async () => {
       const head = await this.events.headPosition();
-      const state = initialBillingState({ deduplicate: false });
-      const charges: IssuedChargeEvent[] = [];
-      let position = 0n;
-      let count = 0;
-      for await (const batch of this.events.readAll({ after: 0n, batchSize: 10_000 })) {
-        for (const record of batch) {
-          if (record.position > head) break;
-          evolve(state, record.event);
-          if (record.event.type === 'ChargeIssued' || record.event.type === 'ChargeAdjusted') charges.push({ position: record.position, event: record.event });
-          position = record.position;
-          count++;
-        }
-        onProgress?.({ events: count, position, head });
-        if (position >= head) break;
-      }
-      const report = await this.projections.replace(state, position, charges);
-      return { ...report, events: count, position };
+      // Positions have gaps, so the head overestimates the count: partitions err on the small side.
+      const count = Math.max(1, Math.ceil(Number(head) / eventsPerPartition));
+      const progress = { events: 0 };
+      const partitions = async function* (this: Replay): AsyncGenerator<RebuiltPartition> {
+        for (let index = 0; index < count; index++) yield await this.fold({ index, count }, head, progress, onProgress);
+      };
+      const report = await this.projections.replace(head, partitions.call(this));
+      return { ...report, events: progress.events, position: head, partitions: count };
     });
+  }
+
+  private async fold(partition: OrganisationPartition, head: bigint, progress: { events: number }, onProgress?: (progress: ReplayProgress) => void): Promise<RebuiltPartition> {
+    const state = initialBillingState({ deduplicate: false });
+    const charges: IssuedChargeEvent[] = [];
+    // The evolver folds any order of the events to the same state, so the store may scan.
+    for await (const batch of this.events.readPartition(partition, head, 10_000)) {
+      for (const record of batch) {
+        evolve(state, record.event);
+        if (record.event.type === 'ChargeIssued' || record.event.type === 'ChargeAdjusted') charges.push({ position: record.position, event: record.event });
+      }
+      progress.events += batch.length;
+      onProgress?.({ events: progress.events, head, partition });
+    }
+    return { state, charges };
   }
 }

@@ -31,6 +31,23 @@ export interface ReadAllOptions {
 }
 
 /**
+ * One of `count` disjoint shares of the organisations: every organisation, with all its
+ * events (input events billed to it and charges issued to it), falls in exactly one share,
+ * always the same for a given `count`. The store chooses how organisations are spread.
+ * Lets a reader fold the stream one share at a time, with memory bounded by the share.
+ */
+export interface OrganisationPartition {
+  readonly index: number;
+  readonly count: number;
+}
+
+export function assertPartition(partition: OrganisationPartition): void {
+  const { index, count } = partition;
+  if (!Number.isSafeInteger(count) || count < 1) throw new RangeError(`partition.count must be a positive integer, got ${count}`);
+  if (!Number.isSafeInteger(index) || index < 0 || index >= count) throw new RangeError(`partition.index must be an integer in [0, ${count}), got ${index}`);
+}
+
+/**
  * The event store: the single source of truth. Appends are batched (one round trip per
  * batch) and idempotent by event id; readers follow the global position without ever
  * skipping an event whose transaction committed late.
@@ -43,6 +60,13 @@ export interface EventStore {
    */
   appendCharges(records: readonly EventRecord[]): Promise<AppendOutcome[]>;
   readAll(options: ReadAllOptions): AsyncIterable<readonly RecordedEvent[]>;
+  /**
+   * Every event of one partition of the organisations at or below `upTo`, in batches of
+   * at most `batchSize`, in no particular order: for folds that do not depend on the
+   * order (the domain's evolver places events by event time), which lets the store scan
+   * instead of sorting.
+   */
+  readPartition(partition: OrganisationPartition, upTo: bigint, batchSize?: number): AsyncIterable<readonly RecordedEvent[]>;
   /** The position of the last readable event (0n when empty). */
   headPosition(): Promise<bigint>;
 }

@@ -22,6 +22,12 @@ export interface IssuedChargeEvent {
   readonly event: ChargeEvent;
 }
 
+/** A share of the organisations as rebuilt from the stream: their state and the charges issued to them. */
+export interface RebuiltPartition {
+  readonly state: BillingState;
+  readonly charges: readonly IssuedChargeEvent[];
+}
+
 export interface ReplacementReport {
   /** Whether the rebuilt state equals what the projections held before. */
   readonly equal: boolean;
@@ -40,8 +46,13 @@ export interface ProjectionStore {
   organisationIds(): Promise<string[]>;
   organisations(orgIds?: readonly string[]): Promise<OrganisationRecord[]>;
   charges(filter?: ChargeFilter): Promise<IssuedChargeEvent[]>;
-  /** Replaces every projection with a state rebuilt from the whole stream, up to `position`. */
-  replace(state: BillingState, position: bigint, charges: readonly IssuedChargeEvent[]): Promise<ReplacementReport>;
+  /**
+   * Replaces every projection with a state rebuilt from the whole stream up to `position`,
+   * handed over one partition of organisations at a time (disjoint shares, see
+   * OrganisationPartition); organisations in none of them are removed. Atomic: the
+   * projections and their checkpoint change together, or not at all.
+   */
+  replace(position: bigint, partitions: AsyncIterable<RebuiltPartition>): Promise<ReplacementReport>;
 }
 
 export const PROJECTION_STORE = Symbol('ProjectionStore');

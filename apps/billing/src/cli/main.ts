@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { ConfigurationError } from '@smartme/adapters/config/tariff-file';
-import { RawInput, readLines, toChargeCloudEvent } from '@smartme/application';
+import { DEFAULT_EVENTS_PER_PARTITION, RawInput, readLines, toChargeCloudEvent } from '@smartme/application';
 import { formatJst, parseInstant } from '@smartme/domain';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { createReadStream } from 'node:fs';
 import { BillingRuntime, openBillingRuntime } from '../composition/billing-runtime';
 import { runtimeOptions } from '../composition/runtime-options';
@@ -32,6 +32,12 @@ function storeCommand(program: Command, name: string, description: string, forma
     .option('--tariff <file>', 'tariff file, JSON or YAML (env BILLING_TARIFF, default the sample tariff)');
   if (formats) command.addOption(new Option('--format <format>', 'output format').choices(formats));
   return command;
+}
+
+function positiveInteger(text: string): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < 1) throw new InvalidArgumentError('a positive integer is expected.');
+  return value;
 }
 
 function parseAsOf(text: string): number {
@@ -125,11 +131,15 @@ export function buildProgram(): Command {
     });
 
   storeCommand(program, 'replay', 'rebuild every projection from the event store and compare')
-    .action(async (flags: StoreFlags) => withRuntime(flags, async (runtime) => {
+    .option('--partition-events <n>', `about how many events to fold at a time, one share of the organisations after another: bounds memory (default ${DEFAULT_EVENTS_PER_PARTITION})`, positiveInteger)
+    .action(async (flags: StoreFlags & { partitionEvents?: number }) => withRuntime(flags, async (runtime) => {
       const progress = new Progress('replay', 0);
-      const report = await runtime.replay.run((p) => progress.update(p.events, Number(p.head), 'events'));
+      const report = await runtime.replay.run({
+        eventsPerPartition: flags.partitionEvents,
+        onProgress: (p) => progress.update(p.events, Number(p.head), `events (partition ${p.partition.index + 1}/${p.partition.count})`),
+      });
       progress.stop();
-      process.stdout.write(`${JSON.stringify({ events: report.events, position: Number(report.position), equal: report.equal, differences: report.differences })}\n`);
+      process.stdout.write(`${JSON.stringify({ events: report.events, position: Number(report.position), partitions: report.partitions, equal: report.equal, differences: report.differences })}\n`);
     }));
 
   storeCommand(program, 'recompute', 'recompute a period from the events and compare with what was issued', ['ndjson', 'table', 'csv'])

@@ -8,12 +8,13 @@ import {
   START,
   WrongExpectedVersionError,
 } from '@eventstore/db-client';
-import { AppendOutcome, EventRecord, EventStore, ReadAllOptions, RecordedEvent } from '@smartme/ports';
+import { AppendOutcome, EventRecord, EventStore, OrganisationPartition, ReadAllOptions, RecordedEvent, assertPartition } from '@smartme/ports';
 import { EsdbConnectionSettings } from './esdb-connection';
 import { CHARGE_TYPES, eventDataOf, PreparedEvent, prepareEvent, recordedEventOf } from './esdb-event-mapping';
 import { claimedEvent, claimEventOf, GuardState, guardStateOf, reclaimEventOf, storedEventOf } from './esdb-guard';
 import { DEFAULT_PAGE_SIZE, EsdbLog } from './esdb-log';
-import { esdbEventIdOf, EsdbStreamNames } from './esdb-names';
+import { esdbEventIdOf, EsdbStreamNames, streamPartition } from './esdb-names';
+import { organisationOf } from '../sql/sql-event-store';
 import { assertPosition, storePositionOf } from './esdb-position';
 
 export const DEFAULT_READ_BATCH_SIZE = 5000;
@@ -166,6 +167,16 @@ export class EsdbEventStore implements EventStore {
       }
     }
     if (batch.length > 0) yield batch;
+  }
+
+  /** `$all` read forwards (the client has no server-side filter by stream hash), kept to one partition of the organisation streams. */
+  async *readPartition(partition: OrganisationPartition, upTo: bigint, batchSize = DEFAULT_READ_BATCH_SIZE): AsyncGenerator<readonly RecordedEvent[], void, undefined> {
+    assertPartition(partition);
+    for await (const page of this.readAll({ after: 0n, batchSize })) {
+      const inPartition = page.filter((record) => record.position <= upTo && streamPartition(this.names.organisation(organisationOf(record.event)), partition.count) === partition.index);
+      if (inPartition.length > 0) yield inPartition;
+      if (page[page.length - 1]!.position >= upTo) return;
+    }
   }
 
   /**

@@ -60,3 +60,16 @@ export class EsdbStreamNames {
     return streamId.startsWith(this.orgPrefix);
   }
 }
+
+/**
+ * The partition (of `count`) an organisation's stream falls in: FNV-1a of the stream name,
+ * a stable hash, so a stream is always in the same share for a given count.
+ */
+export function streamPartition(streamId: string, count: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < streamId.length; i++) {
+    hash ^= streamId.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0) % count;
+}

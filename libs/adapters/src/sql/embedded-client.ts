@@ -1,4 +1,5 @@
-import { PGlite, types } from '@electric-sql/pglite';
+import { PGlite, Transaction, types } from '@electric-sql/pglite';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { lockDataDir } from './data-dir-lock';
 import { SqlClient, SqlExecutor } from './sql-client';
@@ -10,6 +11,14 @@ import { SqlClient, SqlExecutor } from './sql-client';
  */
 export class EmbeddedClient implements SqlClient {
   readonly kind = 'embedded' as const;
+
+  /**
+   * The transaction the current async call chain runs in. PGlite has one connection: a
+   * query made outside a running transaction waits for it to end, so a query issued from
+   * within one (say, reading events while a replay rewrites the projections) would wait
+   * for itself. Such queries join the transaction instead.
+   */
+  private readonly current = new AsyncLocalStorage<Transaction>();
 
   private constructor(private readonly db: PGlite, private readonly unlock: () => Promise<void>) {}
 
@@ -26,12 +35,13 @@ export class EmbeddedClient implements SqlClient {
   }
 
   async query<Row>(text: string, params: readonly unknown[] = []): Promise<Row[]> {
-    return (await this.db.query<Row>(text, params as unknown[])).rows;
+    return (await (this.current.getStore() ?? this.db).query<Row>(text, params as unknown[])).rows;
   }
 
   transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-    return this.db.transaction((tx) =>
-      work({ query: async <Row>(text: string, params: readonly unknown[] = []) => (await tx.query<Row>(text, params as unknown[])).rows }));
+    const open = this.current.getStore();
+    if (open) return work(executorOf(open));
+    return this.db.transaction((tx) => this.current.run(tx, () => work(executorOf(tx))));
   }
 
   /** PGlite has one connection: the session is the database itself. */
@@ -43,4 +53,8 @@ export class EmbeddedClient implements SqlClient {
     await this.db.close();
     await this.unlock();
   }
+}
+
+function executorOf(tx: Transaction): SqlExecutor {
+  return { query: async <Row>(text: string, params: readonly unknown[] = []) => (await tx.query<Row>(text, params as unknown[])).rows };
 }

@@ -1,30 +1,55 @@
 import { BillingState, ContractEvent, DayCounts, IdTimeline, applicationSortKey, billedOrganisation } from '@smartme/domain';
-import { IssuedChargeEvent } from '@smartme/ports';
+import { IssuedChargeEvent, RebuiltPartition } from '@smartme/ports';
 import stableStringify from 'fast-json-stable-stringify';
 import { SqlExecutor } from './sql-client';
 
+/** Rows read or written per statement: bounds memory whatever the size of an organisation. */
 const PAGE = 20_000;
 
-/** What reconciling one table found and fixed. */
-export interface TableReconciliation {
-  readonly table: string;
-  /** Rows that differed: changed, missing from the table, or not in the rebuilt state. */
-  readonly differences: number;
-}
+const TABLES = ['id_timelines', 'usage_days', 'applications', 'charges'] as const;
+type Table = (typeof TABLES)[number];
+
+/** How many rows of each table differed from the rebuilt state (changed, missing or extra). */
+export type Differences = Record<Table, number>;
 
 /**
- * Makes the projection tables equal to a state rebuilt from the whole event stream,
- * reporting how many rows differed. The tables are read page by page and compared with
- * the state in memory; only differing rows are written, so a replay that finds nothing
- * wrong writes nothing, and memory stays proportional to the state, not to the table.
+ * Makes the projection tables equal to a state rebuilt from the whole event stream, one
+ * partition of organisations at a time: the rows of a partition's organisations are read
+ * and compared with its state in memory, and only differing rows are written, so a replay
+ * that finds nothing wrong writes nothing and memory stays bounded by the largest
+ * partition. Rows of organisations that no partition holds are removed at the end.
  */
-export async function reconcileProjections(tx: SqlExecutor, state: BillingState, charges: readonly IssuedChargeEvent[]): Promise<TableReconciliation[]> {
-  return [
-    await reconcileTimelines(tx, state),
-    await reconcileUsageDays(tx, state),
-    await reconcileKeyed(tx, 'applications', 'event_id', applicationRows(state)),
-    await reconcileKeyed(tx, 'charges', 'charge_id', chargeRows(charges)),
-  ];
+export async function reconcileProjections(tx: SqlExecutor, partitions: AsyncIterable<RebuiltPartition>): Promise<Differences> {
+  const differences: Differences = { id_timelines: 0, usage_days: 0, applications: 0, charges: 0 };
+  const rebuiltOrganisations: string[] = [];
+  for await (const { state, charges } of partitions) {
+    const orgIds = [...state.organisations.keys()].sort();
+    rebuiltOrganisations.push(...orgIds);
+    differences.id_timelines += await reconcileTimelines(tx, state, orgIds);
+    differences.usage_days += await reconcileUsageDays(tx, state, orgIds);
+    differences.applications += await reconcileKeyed(tx, 'applications', 'event_id', applicationRows(state), orgIds);
+    differences.charges += await reconcileKeyed(tx, 'charges', 'charge_id', chargeRows(charges), orgIds);
+  }
+  for (const table of TABLES) differences[table] += await removeOrganisationsOtherThan(tx, table, rebuiltOrganisations);
+  return differences;
+}
+
+/** Consecutive runs of organisations whose rows (by the given count) fit about a page. */
+function organisationPages(orgIds: readonly string[], rowsOf: (orgId: string) => number): string[][] {
+  const pages: string[][] = [];
+  let page: string[] = [];
+  let rows = 0;
+  for (const orgId of orgIds) {
+    if (page.length > 0 && rows + rowsOf(orgId) > PAGE) {
+      pages.push(page);
+      page = [];
+      rows = 0;
+    }
+    page.push(orgId);
+    rows += rowsOf(orgId);
+  }
+  if (page.length > 0) pages.push(page);
+  return pages;
 }
 
 function sameTimeline(a: IdTimeline, b: IdTimeline): boolean {
@@ -34,78 +59,79 @@ function sameTimeline(a: IdTimeline, b: IdTimeline): boolean {
   });
 }
 
-async function reconcileTimelines(tx: SqlExecutor, state: BillingState): Promise<TableReconciliation> {
-  const matched = new Map<string, number>();
-  const stale: [string, string][] = [];
+async function reconcileTimelines(tx: SqlExecutor, state: BillingState, orgIds: readonly string[]): Promise<number> {
   let differences = 0;
-  for await (const row of pages<{ org_id: string; id_id: string; timeline: IdTimeline }>(tx, 'id_timelines', ['org_id', 'id_id'], 'org_id, id_id, timeline')) {
-    const rebuilt = state.organisations.get(row.org_id)?.usage.timeline(row.id_id);
-    if (rebuilt) matched.set(row.org_id, (matched.get(row.org_id) ?? 0) + 1);
-    if (!rebuilt || !sameTimeline(rebuilt, row.timeline)) {
-      differences++;
-      stale.push([row.org_id, row.id_id]);
+  for (const page of organisationPages(orgIds, (orgId) => state.organisations.get(orgId)!.usage.idCount)) {
+    const rows = await tx.query<{ org_id: string; id_id: string; timeline: IdTimeline }>(
+      'SELECT org_id, id_id, timeline FROM id_timelines WHERE org_id = ANY($1::text[])', [page]);
+    const present = new Set<string>();
+    const rewrite: { o: string; i: string; t: IdTimeline }[] = [];
+    const remove: { o: string; i: string }[] = [];
+    for (const row of rows) {
+      present.add(`${row.org_id}\u0000${row.id_id}`);
+      const rebuilt = state.organisations.get(row.org_id)!.usage.timeline(row.id_id);
+      if (!rebuilt) remove.push({ o: row.org_id, i: row.id_id });
+      else if (!sameTimeline(rebuilt, row.timeline)) rewrite.push({ o: row.org_id, i: row.id_id, t: rebuilt });
     }
-  }
-  const rewrite: { orgId: string; idId: string; timeline: IdTimeline }[] = [];
-  for (const [orgId, org] of state.organisations) {
-    if ((matched.get(orgId) ?? 0) === org.usage.idCount) continue;
-    const present = new Set((await tx.query<{ id_id: string }>('SELECT id_id FROM id_timelines WHERE org_id = $1', [orgId])).map((r) => r.id_id));
-    for (const [idId, timeline] of org.usage.allTimelines()) {
-      if (!present.has(idId)) {
-        differences++;
-        rewrite.push({ orgId, idId, timeline });
+    for (const orgId of page) {
+      for (const [idId, timeline] of state.organisations.get(orgId)!.usage.allTimelines()) {
+        if (!present.has(`${orgId}\u0000${idId}`)) rewrite.push({ o: orgId, i: idId, t: timeline });
       }
     }
+    await writeInPages(tx, rewrite, `
+      INSERT INTO id_timelines (org_id, id_id, timeline)
+      SELECT o, i, t FROM jsonb_to_recordset($1::jsonb) AS (o text, i text, t jsonb)
+      ON CONFLICT (org_id, id_id) DO UPDATE SET timeline = EXCLUDED.timeline`);
+    await writeInPages(tx, remove, `
+      DELETE FROM id_timelines t USING jsonb_to_recordset($1::jsonb) AS r (o text, i text)
+      WHERE t.org_id = r.o AND t.id_id = r.i`);
+    differences += rewrite.length + remove.length;
   }
-  for (const [orgId, idId] of stale) {
-    const timeline = state.organisations.get(orgId)?.usage.timeline(idId);
-    if (timeline) rewrite.push({ orgId, idId, timeline });
-    else await tx.query('DELETE FROM id_timelines WHERE org_id = $1 AND id_id = $2', [orgId, idId]);
-  }
-  for (let i = 0; i < rewrite.length; i += PAGE) {
-    await tx.query(
-      `INSERT INTO id_timelines (org_id, id_id, timeline)
-       SELECT o, i, t FROM jsonb_to_recordset($1::jsonb) AS (o text, i text, t jsonb)
-       ON CONFLICT (org_id, id_id) DO UPDATE SET timeline = EXCLUDED.timeline`,
-      [JSON.stringify(rewrite.slice(i, i + PAGE).map((r) => ({ o: r.orgId, i: r.idId, t: r.timeline })))]);
-  }
-  return { table: 'id_timelines', differences };
+  return differences;
 }
-
-type DayRow = { org_id: string; day: number; registrations: number; active_change: number; verifications_counted: number; verifications_internal: number };
 
 const dayText = (c: Pick<DayCounts, keyof DayCounts>) => `${c.registrations}|${c.activeChange}|${c.verificationsCounted}|${c.verificationsInternal}`;
 const isZero = (c: DayCounts) => !c.registrations && !c.activeChange && !c.verificationsCounted && !c.verificationsInternal;
 
-async function reconcileUsageDays(tx: SqlExecutor, state: BillingState): Promise<TableReconciliation> {
-  const matched = new Map<string, number>();
-  const rewrite: [string, number, DayCounts | null][] = [];
-  for await (const row of pages<DayRow>(tx, 'usage_days', ['org_id', 'day'], 'org_id, day, registrations, active_change, verifications_counted, verifications_internal')) {
-    const rebuilt = state.organisations.get(row.org_id)?.usage.view().on(row.day);
-    const live = { registrations: row.registrations, activeChange: row.active_change, verificationsCounted: row.verifications_counted, verificationsInternal: row.verifications_internal };
-    if (rebuilt && !isZero(rebuilt)) matched.set(row.org_id, (matched.get(row.org_id) ?? 0) + 1);
-    if (!rebuilt || isZero(rebuilt) || dayText(rebuilt) !== dayText(live)) rewrite.push([row.org_id, row.day, rebuilt && !isZero(rebuilt) ? rebuilt : null]);
-  }
-  for (const [orgId, org] of state.organisations) {
-    const days = org.usage.view().entries().filter(([, counts]) => !isZero(counts));
-    if ((matched.get(orgId) ?? 0) === days.length) continue;
-    const present = new Set((await tx.query<{ day: number }>('SELECT day FROM usage_days WHERE org_id = $1', [orgId])).map((r) => r.day));
-    for (const [day, counts] of days) if (!present.has(day)) rewrite.push([orgId, day, counts]);
-  }
-  for (const [orgId, day, counts] of rewrite) {
-    if (!counts) {
-      await tx.query('DELETE FROM usage_days WHERE org_id = $1 AND day = $2', [orgId, day]);
-      continue;
+async function reconcileUsageDays(tx: SqlExecutor, state: BillingState, orgIds: readonly string[]): Promise<number> {
+  let differences = 0;
+  for (const page of organisationPages(orgIds, (orgId) => state.organisations.get(orgId)!.usage.view().dayCount)) {
+    const rows = await tx.query<{ org_id: string; day: number; registrations: number; active_change: number; verifications_counted: number; verifications_internal: number }>(
+      `SELECT org_id, day, registrations, active_change, verifications_counted, verifications_internal FROM usage_days WHERE org_id = ANY($1::text[])`, [page]);
+    const present = new Set<string>();
+    const rewrite: { o: string; d: number; r: number; a: number; v: number; n: number }[] = [];
+    const remove: { o: string; d: number }[] = [];
+    for (const row of rows) {
+      present.add(`${row.org_id}\u0000${row.day}`);
+      const rebuilt = state.organisations.get(row.org_id)!.usage.view().on(row.day);
+      const live = { registrations: row.registrations, activeChange: row.active_change, verificationsCounted: row.verifications_counted, verificationsInternal: row.verifications_internal };
+      // Days whose counters all came back to zero are not kept.
+      if (!rebuilt || isZero(rebuilt)) remove.push({ o: row.org_id, d: row.day });
+      else if (dayText(rebuilt) !== dayText(live)) rewrite.push(dayRow(row.org_id, row.day, rebuilt));
     }
-    await tx.query(
-      `INSERT INTO usage_days (org_id, day, registrations, active_change, verifications_counted, verifications_internal) VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT (org_id, day) DO UPDATE SET registrations = $3, active_change = $4, verifications_counted = $5, verifications_internal = $6`,
-      [orgId, day, counts.registrations, counts.activeChange, counts.verificationsCounted, counts.verificationsInternal]);
+    for (const orgId of page) {
+      for (const [day, counts] of state.organisations.get(orgId)!.usage.view().entries()) {
+        if (!isZero(counts) && !present.has(`${orgId}\u0000${day}`)) rewrite.push(dayRow(orgId, day, counts));
+      }
+    }
+    await writeInPages(tx, rewrite, `
+      INSERT INTO usage_days (org_id, day, registrations, active_change, verifications_counted, verifications_internal)
+      SELECT o, d, r, a, v, n FROM jsonb_to_recordset($1::jsonb) AS (o text, d int, r int, a int, v int, n int)
+      ON CONFLICT (org_id, day) DO UPDATE SET registrations = EXCLUDED.registrations, active_change = EXCLUDED.active_change,
+        verifications_counted = EXCLUDED.verifications_counted, verifications_internal = EXCLUDED.verifications_internal`);
+    await writeInPages(tx, remove, `
+      DELETE FROM usage_days u USING jsonb_to_recordset($1::jsonb) AS r (o text, d int)
+      WHERE u.org_id = r.o AND u.day = r.d`);
+    differences += rewrite.length + remove.length;
   }
-  return { table: 'usage_days', differences: rewrite.length };
+  return differences;
 }
 
-/** A table of few rows (applications, charges), compared by a canonical text of each row. */
+function dayRow(orgId: string, day: number, c: DayCounts) {
+  return { o: orgId, d: day, r: c.registrations, a: c.activeChange, v: c.verificationsCounted, n: c.verificationsInternal };
+}
+
+/** A table of few rows per organisation (applications, charges), compared by a canonical text of each row. */
 interface KeyedRows {
   readonly rows: Map<string, { readonly text: string; readonly values: readonly unknown[] }>;
   readonly columns: readonly string[];
@@ -113,16 +139,19 @@ interface KeyedRows {
   liveText(row: Record<string, unknown>): string;
 }
 
-async function reconcileKeyed(tx: SqlExecutor, table: string, key: string, rebuilt: KeyedRows): Promise<TableReconciliation> {
+async function reconcileKeyed(tx: SqlExecutor, table: 'applications' | 'charges', key: string, rebuilt: KeyedRows, orgIds: readonly string[]): Promise<number> {
   const seen = new Set<string>();
   const rewrite: string[] = [];
   const remove: string[] = [];
-  for await (const row of pages<Record<string, unknown>>(tx, table, [key], rebuilt.columns.join(', '))) {
-    const id = row[key] as string;
-    seen.add(id);
-    const expected = rebuilt.rows.get(id);
-    if (!expected) remove.push(id);
-    else if (expected.text !== rebuilt.liveText(row)) rewrite.push(id);
+  for (let i = 0; i < orgIds.length; i += PAGE) {
+    const rows = await tx.query<Record<string, unknown>>(`SELECT ${rebuilt.columns.join(', ')} FROM ${table} WHERE org_id = ANY($1::text[])`, [orgIds.slice(i, i + PAGE)]);
+    for (const row of rows) {
+      const id = row[key] as string;
+      seen.add(id);
+      const expected = rebuilt.rows.get(id);
+      if (!expected) remove.push(id);
+      else if (expected.text !== rebuilt.liveText(row)) rewrite.push(id);
+    }
   }
   for (const id of rebuilt.rows.keys()) if (!seen.has(id)) rewrite.push(id);
   if (remove.length > 0) await tx.query(`DELETE FROM ${table} WHERE ${key} = ANY($1::text[])`, [remove]);
@@ -133,7 +162,7 @@ async function reconcileKeyed(tx: SqlExecutor, table: string, key: string, rebui
       `INSERT INTO ${table} (${rebuilt.columns.join(', ')}) VALUES (${rebuilt.casts.map((cast, i) => `$${i + 1}::${cast}`).join(', ')})
        ON CONFLICT (${key}) DO UPDATE SET ${assignments}`, values);
   }
-  return { table, differences: rewrite.length + remove.length };
+  return rewrite.length + remove.length;
 }
 
 function applicationRows(state: BillingState): KeyedRows {
@@ -166,15 +195,16 @@ function chargeRows(charges: readonly IssuedChargeEvent[]): KeyedRows {
   };
 }
 
-/** Every row of a table in key order, a page at a time (keyset pagination). */
-async function* pages<Row extends Record<string, unknown>>(tx: SqlExecutor, table: string, keys: readonly string[], columns: string): AsyncGenerator<Row> {
-  let after: unknown[] | null = null;
-  for (;;) {
-    const where: string = after ? `WHERE (${keys.join(', ')}) > (${keys.map((_, i) => `$${i + 1}`).join(', ')})` : '';
-    const rows: Row[] = await tx.query<Row>(`SELECT ${columns} FROM ${table} ${where} ORDER BY ${keys.join(', ')} LIMIT ${PAGE}`, after ?? []);
-    yield* rows;
-    if (rows.length < PAGE) return;
-    const last = rows[rows.length - 1]!;
-    after = keys.map((key) => last[key]);
-  }
+/** Rows of organisations the rebuilt state does not know: nothing in the stream produces them. */
+async function removeOrganisationsOtherThan(tx: SqlExecutor, table: Table, orgIds: readonly string[]): Promise<number> {
+  const [row] = await tx.query<{ removed: number }>(
+    `WITH removed AS (
+       DELETE FROM ${table} t WHERE NOT EXISTS (SELECT 1 FROM unnest($1::text[]) AS k (org_id) WHERE k.org_id = t.org_id) RETURNING 1)
+     SELECT count(*)::int AS removed FROM removed`, [orgIds]);
+  return row?.removed ?? 0;
+}
+
+/** One statement per page of rows, the page sent as one JSON document. */
+async function writeInPages(tx: SqlExecutor, rows: readonly unknown[], statement: string): Promise<void> {
+  for (let i = 0; i < rows.length; i += PAGE) await tx.query(statement, [JSON.stringify(rows.slice(i, i + PAGE))]);
 }

@@ -1,5 +1,5 @@
 import { StoredEvent, billedOrganisation } from '@smartme/domain';
-import { AppendOutcome, EventRecord, EventStore, ReadAllOptions, RecordedEvent } from '@smartme/ports';
+import { AppendOutcome, EventRecord, EventStore, OrganisationPartition, ReadAllOptions, RecordedEvent, assertPartition } from '@smartme/ports';
 import { contentHashOf } from './content-hash';
 import { SqlClient, SqlExecutor } from './sql-client';
 
@@ -53,6 +53,19 @@ const READ_BATCH = `
   ORDER BY position
   LIMIT $2`;
 
+/**
+ * An organisation's share of the table, one window of heap blocks at a time (a TID range
+ * scan: the table is append-only, rows never move): PostgreSQL's own text hash of the
+ * organisation id picks the rows, so the database filters and nothing is sorted.
+ */
+const READ_PARTITION_WINDOW = `
+  SELECT position, event_id, type, source, time, data FROM billing_events
+  WHERE ctid >= ('(' || $1::bigint || ',0)')::tid AND ctid < ('(' || $2::bigint || ',0)')::tid
+    AND position <= $3::bigint AND ${READABLE}
+    AND mod(hashtext(org_id)::bigint + 2147483648, $4::bigint) = $5::bigint`;
+
+const TABLE_BLOCKS = `SELECT (pg_relation_size('billing_events') / current_setting('block_size')::bigint)::bigint AS blocks`;
+
 const HEAD_POSITION = `SELECT coalesce(max(position), 0)::bigint AS head FROM billing_events WHERE ${READABLE}`;
 
 const CHARGE_TYPES: ReadonlySet<string> = new Set(['ChargeIssued', 'ChargeAdjusted']);
@@ -92,18 +105,43 @@ export class SqlEventStore implements EventStore {
     return this.appendBatch(records, INSERT_CHARGES);
   }
 
+  /**
+   * Pages by position. The next page is requested before the current one is handed over,
+   * so the database reads while the caller works on what it has.
+   */
   async *readAll(options: ReadAllOptions): AsyncGenerator<readonly RecordedEvent[], void, undefined> {
     const batchSize = options.batchSize ?? DEFAULT_READ_BATCH_SIZE;
     if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
-    let after = options.after;
+    const page = (after: bigint) => readAhead(this.client.query<EventRow>(READ_BATCH, [after.toString(), batchSize]));
+    let pending = page(options.after);
     for (;;) {
-      const rows = await this.client.query<EventRow>(READ_BATCH, [after.toString(), batchSize]);
-      if (rows.length > 0) {
-        const batch = rows.map(recordedEventOf);
-        after = batch[batch.length - 1]!.position;
-        yield batch;
-      }
-      if (rows.length < batchSize) return;
+      const rows = await pending;
+      if (rows.length === 0) return;
+      const batch = rows.map(recordedEventOf);
+      const full = rows.length === batchSize;
+      if (full) pending = page(batch[batch.length - 1]!.position);
+      yield batch;
+      if (!full) return;
+    }
+  }
+
+  /** Windows of heap blocks sized to hold about `batchSize` of the partition's rows each. */
+  async *readPartition(partition: OrganisationPartition, upTo: bigint, batchSize = DEFAULT_READ_BATCH_SIZE): AsyncGenerator<readonly RecordedEvent[], void, undefined> {
+    assertPartition(partition);
+    if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
+    // Rows at or below upTo were committed before it was read, so they lie in today's blocks.
+    const [row] = await this.client.query<{ blocks: bigint | string }>(TABLE_BLOCKS);
+    const blocks = BigInt(row?.blocks ?? 0);
+    if (blocks === 0n) return;
+    const rowsPerBlock = Math.max(1, Number(upTo) / Number(blocks));
+    const window = BigInt(Math.max(1, Math.ceil((batchSize * partition.count) / rowsPerBlock)));
+    const page = (from: bigint) => readAhead(this.client.query<EventRow>(
+      READ_PARTITION_WINDOW, [from.toString(), (from + window).toString(), upTo.toString(), partition.count, partition.index]));
+    let pending = page(0n);
+    for (let from = 0n; from < blocks; from += window) {
+      const rows = await pending;
+      if (from + window < blocks) pending = page(from + window);
+      for (let i = 0; i < rows.length; i += batchSize) yield rows.slice(i, i + batchSize).map(recordedEventOf);
     }
   }
 
@@ -140,6 +178,12 @@ export class SqlEventStore implements EventStore {
       return outcome(record, stored);
     });
   }
+}
+
+/** A page read ahead that a caller who stops early never awaits: its failure is not theirs. */
+function readAhead<T>(rows: Promise<T>): Promise<T> {
+  rows.catch(() => undefined);
+  return rows;
 }
 
 function outcome(record: PreparedRecord, standing: { position: bigint; hash: string }): AppendOutcome {

@@ -1,5 +1,4 @@
 import {
-  BillingState,
   Charge,
   ChargeEvent,
   ContractEvent,
@@ -16,6 +15,7 @@ import {
   IssuedChargeEvent,
   OrganisationRecord,
   ProjectionStore,
+  RebuiltPartition,
   RecordedEvent,
   ReplacementReport,
 } from '@smartme/ports';
@@ -91,14 +91,13 @@ export class SqlProjections implements ProjectionStore {
     return rows.map((row) => ({ position: row.position, event: row.event }));
   }
 
-  async replace(state: BillingState, position: bigint, charges: readonly IssuedChargeEvent[]): Promise<ReplacementReport> {
+  async replace(position: bigint, partitions: AsyncIterable<RebuiltPartition>): Promise<ReplacementReport> {
     return this.client.transaction(async (tx) => {
       // Projectors wait for the checkpoint row: the state and the checkpoint change together.
       await tx.query('SELECT position FROM projection_checkpoint WHERE name = $1 FOR UPDATE', [CHECKPOINT]);
-      const tables = await reconcileProjections(tx, state, charges);
+      const differences = await reconcileProjections(tx, partitions);
       await tx.query('UPDATE projection_checkpoint SET position = $2 WHERE name = $1', [CHECKPOINT, position]);
-      const differences = Object.fromEntries(tables.map((t) => [t.table, t.differences]));
-      return { equal: tables.every((t) => t.differences === 0), differences };
+      return { equal: Object.values(differences).every((count) => count === 0), differences };
     });
   }
 

@@ -51,6 +51,11 @@ export class DailyCounters implements UsageView {
     return this.days.get(day);
   }
 
+  /** How many days were ever touched (some may have come back to zero). */
+  get dayCount(): number {
+    return this.days.size;
+  }
+
   /** Days with any counter set, ascending: for projections that persist them. */
   entries(): [DayNumber, Readonly<DayCounts>][] {
     return [...this.days.entries()].sort(([a], [b]) => a - b);

@@ -7,10 +7,13 @@ import {
   monthStartMs,
   organisationLedger,
 } from '@smartme/domain';
-import { EventStore, ExclusiveLock, ProjectionStore } from '@smartme/ports';
+import { EventStore, ExclusiveLock, OrganisationRecord, ProjectionStore } from '@smartme/ports';
 import { BillingSettings } from './billing-settings';
 import { CHARGE_SOURCE } from './charge-cloud-event';
 import { Projector } from './projector';
+
+/** Organisations loaded and decided together: bounds the close's memory, lets loading and deciding overlap. */
+const ORGANISATIONS_PER_PAGE = 500;
 
 export interface CloseReport {
   readonly issued: ChargeEvent[];
@@ -129,13 +132,30 @@ export class PeriodClose {
   async decide(asOfMs: number, orgIds?: readonly string[]): Promise<CloseReport> {
     const { tariff, closeGraceMs } = this.settings;
     const report: CloseReport = { issued: [], problems: [] };
-    for (const org of await this.projections.organisations(orgIds)) {
-      try {
-        report.issued.push(...decideClose(organisationLedger(org, tariff), { asOfMs, closeGraceMs }, tariff));
-      } catch (error) {
-        report.problems.push({ orgId: org.orgId, reason: (error as Error).message });
+    for await (const organisations of this.organisationsInPages(orgIds ?? (await this.projections.organisationIds()))) {
+      for (const org of organisations) {
+        try {
+          report.issued.push(...decideClose(organisationLedger(org, tariff), { asOfMs, closeGraceMs }, tariff));
+        } catch (error) {
+          report.problems.push({ orgId: org.orgId, reason: (error as Error).message });
+        }
       }
     }
     return report;
+  }
+
+  /** A page of organisations at a time, the next one loading while the current one is decided. */
+  private async *organisationsInPages(orgIds: readonly string[]): AsyncGenerator<OrganisationRecord[]> {
+    const load = (from: number) => {
+      const page = this.projections.organisations(orgIds.slice(from, from + ORGANISATIONS_PER_PAGE));
+      page.catch(() => undefined);
+      return page;
+    };
+    let pending = load(0);
+    for (let from = 0; from < orgIds.length; from += ORGANISATIONS_PER_PAGE) {
+      const page = await pending;
+      if (from + ORGANISATIONS_PER_PAGE < orgIds.length) pending = load(from + ORGANISATIONS_PER_PAGE);
+      yield page;
+    }
   }
 }

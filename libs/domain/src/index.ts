@@ -21,6 +21,7 @@ export * from './identity/id-timeline';
 export * from './identity/id-contribution';
 export * from './usage/usage-view';
 export * from './usage/daily-counters';
+export * from './usage/monthly-counters';
 export * from './usage/organisation-usage';
 export * from './contract/contract';
 export * from './contract/application-decision';

@@ -1,4 +1,4 @@
-import { BillingState, Charge, ChargeEvent, ContractEvent, DailyCounters } from '@smartme/domain';
+import { BillingState, Charge, ChargeEvent, ContractEvent, UsageView } from '@smartme/domain';
 import { RecordedEvent } from './event-store';
 
 /** What the projections hold of one organisation: the materials of its ledger. */
@@ -6,7 +6,11 @@ export interface OrganisationRecord {
   readonly orgId: string;
   /** In evaluation order: event time, ties by event id. */
   readonly applications: readonly ContractEvent[];
-  readonly usage: DailyCounters;
+  /**
+   * Per day, or per month where every period of the organisation is whole months (no
+   * closing date): either answers the close's questions exactly.
+   */
+  readonly usage: UsageView;
   readonly issued: readonly Charge[];
 }
 

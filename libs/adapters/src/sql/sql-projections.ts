@@ -5,6 +5,7 @@ import {
   DailyCounters,
   IdLifecycleEvent,
   IdTimeline,
+  MonthlyCounters,
   OrganisationUsage,
   StoredEvent,
   applicationSortKey,
@@ -23,6 +24,22 @@ import { reconcileProjections } from './projection-reconciliation';
 import { SqlClient, SqlExecutor } from './sql-client';
 
 const CHECKPOINT = 'billing';
+
+type UsageRow = { org_id: string; day: number; registrations: number; active_change: number; verifications_counted: number; verifications_internal: number };
+
+const USAGE_COUNTERS = 'registrations, active_change, verifications_counted, verifications_internal';
+
+/**
+ * An organisation's counters summed per month (keyed by the month's first day): the
+ * database adds up a month of days, the service reads one row instead of thirty.
+ */
+const USAGE_BY_MONTH = `
+  SELECT org_id, month_day AS day, sum(registrations)::int AS registrations, sum(active_change)::int AS active_change,
+    sum(verifications_counted)::int AS verifications_counted, sum(verifications_internal)::int AS verifications_internal
+  FROM usage_days, LATERAL (SELECT date '1970-01-01' + day AS date) AS d,
+    LATERAL (SELECT (d.date - extract(day FROM d.date)::int + 1) - date '1970-01-01' AS month_day) AS m
+  WHERE org_id = ANY($1::text[])
+  GROUP BY org_id, month_day`;
 const WRITE_BATCH = 5000;
 
 /**
@@ -63,22 +80,24 @@ export class SqlProjections implements ProjectionStore {
   async organisations(orgIds?: readonly string[]): Promise<OrganisationRecord[]> {
     const ids = orgIds ?? (await this.organisationIds());
     const filter = 'WHERE org_id = ANY($1::text[])';
-    const [applications, days, charges] = await Promise.all([
-      this.client.query<{ org_id: string; event: ContractEvent }>(`SELECT org_id, event FROM applications ${filter} ORDER BY org_id, sort_key`, [ids]),
-      this.client.query<{ org_id: string; day: number; registrations: number; active_change: number; verifications_counted: number; verifications_internal: number }>(
-        `SELECT org_id, day, registrations, active_change, verifications_counted, verifications_internal FROM usage_days ${filter}`, [ids]),
-      this.client.query<{ org_id: string; event: ChargeEvent }>(`SELECT org_id, event FROM charges ${filter} ORDER BY position`, [ids]),
+    const applications = await this.client.query<{ org_id: string; event: ContractEvent }>(`SELECT org_id, event FROM applications ${filter} ORDER BY org_id, sort_key`, [ids]);
+    const closing = new Set(applications.filter((row) => row.event.type === 'ContractClosed').map((row) => row.org_id));
+    const [days, months, charges] = await Promise.all([
+      this.client.query<UsageRow>(`SELECT org_id, day, ${USAGE_COUNTERS} FROM usage_days ${filter}`, [ids.filter((id) => closing.has(id))]),
+      this.client.query<UsageRow>(USAGE_BY_MONTH, [ids.filter((id) => !closing.has(id))]),
+      this.client.query<{ org_id: string; data: Charge }>(`SELECT org_id, event->'data' AS data FROM charges ${filter} ORDER BY position`, [ids]),
     ]);
-    const records = new Map(ids.map((orgId) => [orgId, { orgId, applications: [] as ContractEvent[], usage: new DailyCounters(), issued: [] as Charge[] }]));
+    const records = new Map<string, { orgId: string; applications: ContractEvent[]; usage: DailyCounters | MonthlyCounters; issued: Charge[] }>(
+      ids.map((orgId) => [orgId, { orgId, applications: [], usage: closing.has(orgId) ? new DailyCounters() : new MonthlyCounters(), issued: [] }]));
     for (const row of applications) records.get(row.org_id)?.applications.push(row.event);
-    for (const row of days) {
+    for (const row of [...days, ...months]) {
       const usage = records.get(row.org_id)?.usage;
       usage?.add(row.day, 'registrations', row.registrations);
       usage?.add(row.day, 'activeChange', row.active_change);
       usage?.add(row.day, 'verificationsCounted', row.verifications_counted);
       usage?.add(row.day, 'verificationsInternal', row.verifications_internal);
     }
-    for (const row of charges) records.get(row.org_id)?.issued.push(row.event.data);
+    for (const row of charges) records.get(row.org_id)?.issued.push(row.data);
     return [...records.values()];
   }
 

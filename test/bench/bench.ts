@@ -19,8 +19,13 @@ import { workload } from '../workload/workload';
 import { billingCommand, progress, timed } from './measure';
 import { Measure, writeReport } from './report';
 
+type Part = 'store' | 'kafka' | 'latency';
+const PARTS: readonly Part[] = ['store', 'kafka', 'latency'];
+
 interface Options {
   readonly quick: boolean;
+  /** Parts to run (`--only store,kafka`); a partial run prints its table and leaves docs/ alone. */
+  readonly only: readonly Part[] | null;
   readonly events: number;
   readonly orgs: number;
   readonly seed: number;
@@ -32,8 +37,13 @@ function options(argv: readonly string[]): Options {
     const index = argv.indexOf(`--${name}`);
     return index >= 0 ? Number(argv[index + 1]) : undefined;
   };
+  const onlyIndex = argv.indexOf('--only');
+  const only = onlyIndex >= 0 ? (argv[onlyIndex + 1] ?? '').split(',') : null;
+  const unknown = only?.filter((part) => !PARTS.includes(part as Part)) ?? [];
+  if (unknown.length > 0 || only?.length === 0) throw new Error(`--only takes a comma-separated list of ${PARTS.join(', ')}; got ${argv[onlyIndex + 1] ?? 'nothing'}`);
   return {
     quick,
+    only: only as Part[] | null,
     events: value('events') ?? (quick ? 100_000 : 10_000_000),
     orgs: value('orgs') ?? (quick ? 100 : 10_000),
     seed: value('seed') ?? 1,
@@ -58,20 +68,27 @@ async function main(): Promise<void> {
   const small = join(dir, 'workload-small.ndjson');
   progress(`workload: ${opts.events} events, ${opts.orgs} organisations (seed ${opts.seed}) in ${dir}`);
   await writeWorkload(file, opts, opts.events);
-  await writeWorkload(small, opts, Math.round(opts.events / 10));
+  if (opts.only === null || opts.only.includes('store')) await writeWorkload(small, opts, Math.round(opts.events / 10));
 
   progress('starting PostgreSQL and Kafka');
   const [pg, broker] = await Promise.all([startThrowawayPostgres({ settings: { shared_buffers: '1GB', max_wal_size: '8GB' } }), startKafka()]);
   const measures: Measure[] = [];
   try {
-    measures.push(...(await ingestAndReplay(pg.url, file, small, opts)));
-    measures.push(await kafkaPipeline(pg.url, broker.brokers, file, opts));
-    measures.push(await closeLatency(pg.url, broker.brokers));
+    const runs = (part: Part) => opts.only === null || opts.only.includes(part);
+    if (runs('store')) measures.push(...(await ingestAndReplay(pg.url, file, small, opts)));
+    if (runs('kafka')) measures.push(await kafkaPipeline(pg.url, broker.brokers, file, opts));
+    if (runs('latency')) measures.push(await closeLatency(pg.url, broker.brokers));
   } finally {
     await broker.stop();
     await pg.destroy();
   }
-  writeReport({ date: new Date().toISOString(), cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, ...opts, measures });
+  const run = { date: new Date().toISOString(), cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, ...opts, measures };
+  if (opts.only !== null) {
+    process.stdout.write(`${JSON.stringify(run, null, 2)}\n`);
+    progress('partial run (--only): results above, docs/ left as they were');
+    return;
+  }
+  writeReport(run);
   progress('wrote docs/benchmarks.md and docs/benchmarks.json');
 }
 

@@ -40,7 +40,7 @@ export function writeReport(run: BenchRun): void {
   const missed = run.measures.filter((m) => !m.met).map((m) => m.name);
   const generated = [
     BEGIN,
-    `## Latest run: ${run.date.slice(0, 10)} (${run.quick ? 'quick' : 'full'})`,
+    `## Latest run: ${run.date.slice(0, 10)} (${run.quick ? 'quick' : run.events >= 10_000_000 ? 'full' : `${run.events.toLocaleString('en-US')} events`})`,
     '',
     `${run.events.toLocaleString('en-US')} events, ${run.orgs.toLocaleString('en-US')} organisations, seed ${run.seed}; ${run.cores} cores, ${run.memoryGiB} GiB, Node ${run.node}; PostgreSQL 15 throwaway cluster (fsync off) and Kafka 3.9.1, both on this machine.`,
     '',

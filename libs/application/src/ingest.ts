@@ -56,9 +56,18 @@ export class Ingestion {
   ) {}
 
   async ingestBatch(inputs: readonly RawInput[], options: { deadLetter?: boolean } = {}): Promise<InputOutcome[]> {
+    return this.store(this.decode(inputs), options);
+  }
+
+  /** Validation only (CPU): a pipelining caller decodes the next batch while the last one is stored. */
+  private decode(inputs: readonly RawInput[]): DecodedBatch {
     const context = { nowMs: this.clock.nowMs(), maxClockSkewMs: this.settings.maxClockSkewMs };
     const decoded = inputs.map((input) =>
       (isBinaryMode(input.headers) ? decodeBinary(input.headers!, input.raw, context) : decodeStructured(input.raw, context)));
+    return { inputs, decoded };
+  }
+
+  private async store({ inputs, decoded }: DecodedBatch, options: { deadLetter?: boolean }): Promise<InputOutcome[]> {
     const records: EventRecord[] = [];
     for (const result of decoded) if (result.ok) records.push(result.record);
     const appended = await this.events.append(records);
@@ -106,23 +115,40 @@ export class Ingestion {
     }
   }
 
-  /** Ingests a stream of inputs in batches, reporting the running summary after each. */
+  /**
+   * Ingests a stream of inputs in batches, reporting the running summary after each. The
+   * next batch is read and validated while the previous one is being stored; batches are
+   * stored one after the other, in input order.
+   */
   async ingestAll(inputs: AsyncIterable<RawInput>, options: { batchSize?: number; onBatch?: (summary: IngestSummary) => Promise<void> | void } = {}): Promise<IngestSummary> {
     const summary: IngestSummary = { accepted: 0, duplicates: 0, rejected: 0 };
     const batchSize = options.batchSize ?? 2000;
+    let storing: Promise<void> = Promise.resolve();
     let batch: RawInput[] = [];
     const flush = async () => {
-      for (const outcome of await this.ingestBatch(batch)) count(summary, outcome);
+      const decoded = this.decode(batch);
       batch = [];
-      await options.onBatch?.(summary);
+      await storing;
+      storing = this.store(decoded, {}).then(async (outcomes) => {
+        for (const outcome of outcomes) count(summary, outcome);
+        await options.onBatch?.(summary);
+      });
+      // Seen by the next flush or the final wait; until then it must not count as unhandled.
+      storing.catch(() => undefined);
     };
     for await (const input of inputs) {
       batch.push(input);
       if (batch.length >= batchSize) await flush();
     }
     if (batch.length > 0) await flush();
+    await storing;
     return summary;
   }
+}
+
+interface DecodedBatch {
+  readonly inputs: readonly RawInput[];
+  readonly decoded: readonly Intake[];
 }
 
 function isBinaryMode(headers: RawInput['headers']): boolean {

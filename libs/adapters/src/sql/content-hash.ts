@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import stringify from 'fast-json-stable-stringify';
 import { EventRecord } from '@smartme/ports';
 
@@ -13,6 +13,7 @@ export function contentHashOf(record: EventRecord): string {
   return sha256Hex(stringify({ source: record.source, type, time, data }));
 }
 
+/** One-shot hashing: for inputs of a few hundred bytes, creating a Hash object costs more than hashing. */
 export function sha256Hex(content: string | Uint8Array): string {
-  return createHash('sha256').update(content).digest('hex');
+  return hash('sha256', content, 'hex');
 }

@@ -190,11 +190,13 @@ async function addUsageDays(tx: SqlExecutor, usages: ReadonlyMap<string, Organis
          verifications_internal = u.verifications_internal + EXCLUDED.verifications_internal`,
       [0, 1, 2, 3, 4, 5].map((column) => chunk.map((row) => row[column])));
   }
-  if (rows.length > 0) {
+  // Only the days this batch touched can have come back to zero.
+  for (const chunk of chunks(rows)) {
     await tx.query(
-      `DELETE FROM usage_days WHERE org_id = ANY($1::text[])
-         AND registrations = 0 AND active_change = 0 AND verifications_counted = 0 AND verifications_internal = 0`,
-      [[...usages.keys()]]);
+      `DELETE FROM usage_days u USING unnest($1::text[], $2::int[]) AS k (org_id, day)
+       WHERE u.org_id = k.org_id AND u.day = k.day
+         AND u.registrations = 0 AND u.active_change = 0 AND u.verifications_counted = 0 AND u.verifications_internal = 0`,
+      [chunk.map((row) => row[0]), chunk.map((row) => row[1])]);
   }
 }
 

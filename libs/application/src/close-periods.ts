@@ -132,7 +132,8 @@ export class PeriodClose {
   async decide(asOfMs: number, orgIds?: readonly string[]): Promise<CloseReport> {
     const { tariff, closeGraceMs } = this.settings;
     const report: CloseReport = { issued: [], problems: [] };
-    for await (const organisations of this.organisationsInPages(orgIds ?? (await this.projections.organisationIds()))) {
+    // Without a contract application there is no contract, hence nothing to bill.
+    for await (const organisations of this.organisationsInPages(orgIds ?? (await this.projections.contractedOrganisationIds()))) {
       for (const org of organisations) {
         try {
           report.issued.push(...decideClose(organisationLedger(org, tariff), { asOfMs, closeGraceMs }, tariff));

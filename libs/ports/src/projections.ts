@@ -48,6 +48,8 @@ export interface ProjectionStore {
   /** Applies events after the checkpoint (older ones in the batch are skipped) and moves it. */
   apply(batch: readonly RecordedEvent[]): Promise<void>;
   organisationIds(): Promise<string[]>;
+  /** Organisations with at least one contract application, in id order: the only ones a close can bill. */
+  contractedOrganisationIds(): Promise<string[]>;
   organisations(orgIds?: readonly string[]): Promise<OrganisationRecord[]>;
   charges(filter?: ChargeFilter): Promise<IssuedChargeEvent[]>;
   /**

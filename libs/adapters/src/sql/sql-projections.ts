@@ -77,6 +77,11 @@ export class SqlProjections implements ProjectionStore {
     return rows.map((row) => row.org_id);
   }
 
+  async contractedOrganisationIds(): Promise<string[]> {
+    const rows = await this.client.query<{ org_id: string }>('SELECT DISTINCT org_id FROM applications ORDER BY org_id');
+    return rows.map((row) => row.org_id);
+  }
+
   async organisations(orgIds?: readonly string[]): Promise<OrganisationRecord[]> {
     const ids = orgIds ?? (await this.organisationIds());
     const filter = 'WHERE org_id = ANY($1::text[])';

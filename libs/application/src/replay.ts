@@ -2,8 +2,9 @@ import { evolve, initialBillingState } from '@smartme/domain';
 import { EventStore, ExclusiveLock, IssuedChargeEvent, OrganisationPartition, ProjectionStore, RebuiltPartition, ReplacementReport } from '@smartme/ports';
 
 export interface ReplayProgress {
+  /** Events folded so far, across partitions. */
   readonly events: number;
-  /** Events read so far, across partitions, against the head position (an upper bound of the count). */
+  /** The position the replay rebuilds up to: an upper bound of the number of events. */
   readonly head: bigint;
   readonly partition: OrganisationPartition;
 }
@@ -50,12 +51,14 @@ export class Replay {
       // Positions have gaps, so the head overestimates the count: partitions err on the small side.
       const count = Math.max(1, Math.ceil(Number(head) / eventsPerPartition));
       const progress = { events: 0 };
-      const partitions = async function* (this: Replay): AsyncGenerator<RebuiltPartition> {
-        for (let index = 0; index < count; index++) yield await this.fold({ index, count }, head, progress, onProgress);
-      };
-      const report = await this.projections.replace(head, partitions.call(this));
+      const report = await this.projections.replace(head, this.partitions(count, head, progress, onProgress));
       return { ...report, events: progress.events, position: head, partitions: count };
     });
+  }
+
+  /** Folded one after the other, as the projection store asks for them: one in memory at a time. */
+  private async *partitions(count: number, head: bigint, progress: { events: number }, onProgress?: (progress: ReplayProgress) => void): AsyncGenerator<RebuiltPartition> {
+    for (let index = 0; index < count; index++) yield await this.fold({ index, count }, head, progress, onProgress);
   }
 
   private async fold(partition: OrganisationPartition, head: bigint, progress: { events: number }, onProgress?: (progress: ReplayProgress) => void): Promise<RebuiltPartition> {

@@ -15,7 +15,7 @@ import { createPostgresDatabase } from '../contract/event-store.contract';
 import { startKafka } from '../infra/kafka';
 import { startThrowawayPostgres } from '../infra/postgres';
 import { ServiceProcess } from '../support/service-process';
-import { workload } from '../workload/workload';
+import { BENCHMARK_MIX, workload } from '../workload/workload';
 import { billingCommand, progress, timed } from './measure';
 import { Measure, writeReport } from './report';
 
@@ -53,7 +53,7 @@ function options(argv: readonly string[]): Options {
 async function writeWorkload(file: string, opts: Options, events: number): Promise<void> {
   const out = createWriteStream(file);
   let written = 0;
-  for (const line of workload({ seed: opts.seed, organisations: opts.orgs, events })) {
+  for (const line of workload({ seed: opts.seed, organisations: opts.orgs, events, mix: BENCHMARK_MIX })) {
     if (!out.write(`${line}\n`)) await once(out, 'drain');
     if (++written % 1_000_000 === 0) progress(`generated ${written}/${events} events`);
   }

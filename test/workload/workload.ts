@@ -12,7 +12,24 @@ export interface WorkloadOptions {
   readonly zipf?: number;
   readonly duplicateShare?: number;
   readonly lateShare?: number;
+  /**
+   * The identity events' mix: verifications, revocations and re-registrations (of revoked
+   * IDs) as shares of all of them; the rest are new registrations. The defaults are
+   * lifecycle-heavy, for tests; BENCHMARK_MIX has about one active ID per ten events.
+   */
+  readonly mix?: IdentityMix;
 }
+
+export interface IdentityMix {
+  readonly verifications: number;
+  readonly revocations: number;
+  readonly reregistrations: number;
+}
+
+const LIFECYCLE_HEAVY: IdentityMix = { verifications: 0.2, revocations: 0.1, reregistrations: 0.05 };
+
+/** Verification-heavy, as an ID-card service runs: ~1M active IDs at the end of 10M events (issue 7). */
+export const BENCHMARK_MIX: IdentityMix = { verifications: 0.84, revocations: 0.03, reregistrations: 0.02 };
 
 const JST = 9 * 3600_000;
 
@@ -56,7 +73,7 @@ export function* workload(options: WorkloadOptions): Generator<string> {
     const late = random.chance(options.lateShare ?? 0.01);
     const time = late ? Math.max(start, now - random.int(60) * 86400_000) : now + random.int(3600_000);
     const org = orgs.pick(random);
-    yield emit(identityEvent(org, time, id(), random, active[org]!, lapsed[org]!, orgs));
+    yield emit(identityEvent(org, time, id(), random, active[org]!, lapsed[org]!, orgs, options.mix ?? LIFECYCLE_HEAVY));
   }
 }
 
@@ -74,19 +91,19 @@ function contract(org: number, eventId: string, start: number, random: SeededRan
   });
 }
 
-function identityEvent(org: number, time: number, eventId: string, random: SeededRandom, active: string[], lapsed: string[], orgs: ZipfOrgs): string {
+function identityEvent(org: number, time: number, eventId: string, random: SeededRandom, active: string[], lapsed: string[], orgs: ZipfOrgs, mix: IdentityMix): string {
   const roll = random.next();
   const envelope = { specversion: '1.0', id: eventId, source: 'identity-platform', time: jst(time) };
-  if (roll < 0.2 && orgs.count > 1) {
+  if (roll < mix.verifications && orgs.count > 1) {
     const verifier = random.chance(0.2) ? org : orgs.pick(random);
     return JSON.stringify({ ...envelope, type: 'CredentialVerified', data: { holderOrgId: orgName(org), holderIdId: active[0] ?? 'unknown', verifierOrgId: orgName(verifier) } });
   }
-  if (roll < 0.3 && active.length > 0) {
+  if (roll < mix.verifications + mix.revocations && active.length > 0) {
     const idId = takeRandom(active, random);
     lapsed.push(idId);
     return JSON.stringify({ ...envelope, type: 'IdRevoked', data: { orgId: orgName(org), idId, reason: 'revoked' } });
   }
-  const idId = roll < 0.35 && lapsed.length > 0 ? takeRandom(lapsed, random) : `${orgName(org)}-m${active.length + lapsed.length}`;
+  const idId = roll < mix.verifications + mix.revocations + mix.reregistrations && lapsed.length > 0 ? takeRandom(lapsed, random) : `${orgName(org)}-m${active.length + lapsed.length}`;
   active.push(idId);
   return JSON.stringify({ ...envelope, type: 'IdRegistered', data: { orgId: orgName(org), idId } });
 }

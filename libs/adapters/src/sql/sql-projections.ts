@@ -34,12 +34,13 @@ const USAGE_COUNTERS = 'registrations, active_change, verifications_counted, ver
  * database adds up a month of days, the service reads one row instead of thirty.
  */
 const USAGE_BY_MONTH = `
-  SELECT org_id, month_day AS day, sum(registrations)::int AS registrations, sum(active_change)::int AS active_change,
+  SELECT org_id, day - extract(day FROM date '1970-01-01' + day)::int + 1 AS day,
+    sum(registrations)::int AS registrations, sum(active_change)::int AS active_change,
     sum(verifications_counted)::int AS verifications_counted, sum(verifications_internal)::int AS verifications_internal
-  FROM usage_days, LATERAL (SELECT date '1970-01-01' + day AS date) AS d,
-    LATERAL (SELECT (d.date - extract(day FROM d.date)::int + 1) - date '1970-01-01' AS month_day) AS m
+  FROM usage_days
   WHERE org_id = ANY($1::text[])
-  GROUP BY org_id, month_day`;
+  GROUP BY 1, 2`;
+
 const WRITE_BATCH = 5000;
 
 /**

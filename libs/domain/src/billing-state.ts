@@ -1,4 +1,4 @@
-import { Charge, ChargeEvent } from './charges/charge';
+import { Charge, ChargeEvent, IssuedCharge } from './charges/charge';
 import { Admission, admit } from './contract/admission';
 import { insertApplication } from './contract/organisation-applications';
 import { ContractEvent } from './events/contract-events';
@@ -65,7 +65,7 @@ export function ledgerOf(org: OrganisationState, tariff: Tariff): OrganisationLe
 
 /** The close's view of an organisation from its projected materials: applications are judged now, under the tariff's terms. */
 export function organisationLedger(
-  materials: { orgId: string; applications: readonly ContractEvent[]; usage: UsageView; issued: readonly Charge[] },
+  materials: { orgId: string; applications: readonly ContractEvent[]; usage: UsageView; issued: readonly IssuedCharge[] },
   tariff: Tariff,
 ): OrganisationLedger {
   return { orgId: materials.orgId, contract: admit(materials.orgId, materials.applications, tariff).contract, usage: materials.usage, issued: materials.issued };

@@ -1,10 +1,13 @@
+import fc from 'fast-check';
 import {
   DailyCounters,
+  billingMonth,
   billingYearOf,
   dayOfInstant,
   formatJstDate,
   formatMonth,
   instantKey,
+  monthOfDay,
   monthOfInstant,
   parseInstant,
   parseMonth,
@@ -23,6 +26,17 @@ describe('billing months in Asia/Tokyo', () => {
     ['2024-02-29T12:00:00+09:00', '2024-02', 'a leap day'],
   ])('%s is in %s (%s)', (time, month) => {
     expect(monthOf(time)).toBe(month);
+  });
+
+  it('finds the month of any day as the calendar does (arithmetic, checked against Date)', () => {
+    const MS_PER_DAY = 86_400_000;
+    fc.assert(fc.property(fc.integer({ min: -800_000, max: 800_000 }), (day) => {
+      const date = new Date(day * MS_PER_DAY);
+      expect(monthOfDay(day)).toBe(billingMonth(date.getUTCFullYear(), date.getUTCMonth() + 1));
+    }), { numRuns: 20_000 });
+    for (const [date, month] of [['2024-02-29', '2024-02'], ['2024-03-01', '2024-03'], ['2000-02-29', '2000-02'], ['2100-03-01', '2100-03'], ['1969-12-31', '1969-12']] as const) {
+      expect(formatMonth(monthOfDay(Date.parse(date) / MS_PER_DAY))).toBe(month);
+    }
   });
 
   it('attributes days in JST as well', () => {

@@ -1,4 +1,4 @@
-import { BillingState, Charge, ChargeEvent, ContractEvent, UsageView } from '@smartme/domain';
+import { BillingState, ChargeEvent, ContractEvent, IssuedCharge, UsageView } from '@smartme/domain';
 import { RecordedEvent } from './event-store';
 
 /** What the projections hold of one organisation: the materials of its ledger. */
@@ -11,7 +11,7 @@ export interface OrganisationRecord {
    * closing date): either answers the close's questions exactly.
    */
   readonly usage: UsageView;
-  readonly issued: readonly Charge[];
+  readonly issued: readonly IssuedCharge[];
 }
 
 export interface ChargeFilter {

@@ -1,4 +1,4 @@
-import { Charge, ChargeEvent, isInitialFeeKind } from '../charges/charge';
+import { ChargeEvent, IssuedCharge, isInitialFeeKind } from '../charges/charge';
 import { Contract } from '../contract/contract';
 import { ZERO } from '../money/decimal';
 import { Tariff } from '../tariff/tariff';
@@ -25,7 +25,7 @@ export interface OrganisationLedger {
   readonly contract: Contract | null;
   readonly usage: UsageView;
   /** Every charge issued so far (ChargeIssued and ChargeAdjusted data). */
-  readonly issued: readonly Charge[];
+  readonly issued: readonly IssuedCharge[];
 }
 
 /**

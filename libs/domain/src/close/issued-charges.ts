@@ -1,4 +1,4 @@
-import { Charge, ChargeKind, isInitialFeeKind } from '../charges/charge';
+import { ChargeKind, IssuedCharge, isInitialFeeKind } from '../charges/charge';
 import { Decimal, ZERO } from '../money/decimal';
 
 /** What has been issued for one organisation, kind and period: the original plus adjustments. */
@@ -8,7 +8,7 @@ export interface IssuedTotal {
   readonly count: number;
   readonly quantity: number;
   readonly amount: Decimal;
-  readonly original: Charge;
+  readonly original: IssuedCharge;
 }
 
 /**
@@ -20,11 +20,11 @@ export interface IssuedTotal {
 export class IssuedCharges {
   private readonly totals = new Map<string, IssuedTotal>();
 
-  constructor(charges: readonly Charge[]) {
+  constructor(charges: readonly IssuedCharge[]) {
     for (const charge of [...charges].sort((a, b) => a.revision - b.revision)) this.record(charge);
   }
 
-  record(charge: Charge): void {
+  record(charge: IssuedCharge): void {
     const key = keyOf(charge.kind, charge.period);
     const total = this.totals.get(key);
     this.totals.set(key, {

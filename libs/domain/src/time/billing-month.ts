@@ -1,3 +1,4 @@
+import { civilFromDays } from './civil-calendar';
 import { DayNumber, dayOfInstant, dayStartMs } from './jst-date';
 import { MS_PER_DAY } from './jst';
 
@@ -14,8 +15,8 @@ export function billingMonth(year: number, month: number): BillingMonth {
 }
 
 export function monthOfDay(day: DayNumber): BillingMonth {
-  const date = new Date(day * MS_PER_DAY);
-  return billingMonth(date.getUTCFullYear(), date.getUTCMonth() + 1);
+  const { year, month } = civilFromDays(day);
+  return billingMonth(year, month);
 }
 
 export function monthOfInstant(epochMs: number): BillingMonth {

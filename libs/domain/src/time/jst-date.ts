@@ -1,4 +1,5 @@
-import { MIN_YEAR, daysInMonth } from './instant';
+import { daysInMonth } from './civil-calendar';
+import { MIN_YEAR } from './instant';
 import { JST_OFFSET_MS, MS_PER_DAY } from './jst';
 
 /**

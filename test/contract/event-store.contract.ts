@@ -435,6 +435,18 @@ export function eventStoreContract<S extends StoreUnderTest>(name: string, open:
       expect(await store().headPosition()).toBe(outcomes[1]!.position);
     });
 
+    it('retainedEventCount: every event but verifications, up to the position asked', async () => {
+      const p = uniquePrefix();
+      const before = await store().retainedEventCount(await store().headPosition());
+      const outcomes = await store().append([
+        idRegistered(`${p}-1`), credentialVerified(`${p}-2`, 'holder-org', 'verifier-org'), idRegistered(`${p}-3`),
+        credentialVerified(`${p}-4`, 'holder-org', 'holder-org'), idRegistered(`${p}-5`),
+      ]);
+      expect(await store().retainedEventCount(outcomes[4]!.position)).toBe(before + 3);
+      expect(await store().retainedEventCount(outcomes[3]!.position)).toBe(before + 2);
+      expect(await store().retainedEventCount(outcomes[0]!.position)).toBe(before + 1);
+    });
+
     it('readPartition: each organisation in exactly one partition with all its events, nothing past upTo, batches of at most batchSize', async () => {
       const p = uniquePrefix();
       const orgs = Array.from({ length: 12 }, (_, i) => `${p}-org-${i}`);

@@ -18,9 +18,11 @@ export interface ReplayReport extends ReplacementReport {
 export interface ReplayOptions {
   readonly onProgress?: (progress: ReplayProgress) => void;
   /**
-   * About how many events one partition of organisations should hold: the stream is folded
-   * one partition at a time, so this bounds the replay's memory (an organisation is never
-   * split, so the largest one sets the floor).
+   * About how many events one partition of organisations should hold in memory: the
+   * stream is folded one partition at a time, so this bounds the replay's memory (an
+   * organisation is never split, so the largest one sets the floor). Verifications are
+   * not counted: they only move a day counter, while every ID lifecycle event, contract
+   * application and charge is kept until its partition is reconciled.
    */
   readonly eventsPerPartition?: number;
 }
@@ -48,8 +50,8 @@ export class Replay {
     }
     return this.lock.runExclusive('close', async () => {
       const head = await this.events.headPosition();
-      // Positions have gaps, so the head overestimates the count: partitions err on the small side.
-      const count = Math.max(1, Math.ceil(Number(head) / eventsPerPartition));
+      // Each partition is a read of the whole stream: no more of them than memory asks for.
+      const count = Math.max(1, Math.ceil((await this.events.retainedEventCount(head)) / eventsPerPartition));
       const progress = { events: 0 };
       const report = await this.projections.replace(head, this.partitions(count, head, progress, onProgress));
       return { ...report, events: progress.events, position: head, partitions: count };

@@ -69,6 +69,13 @@ export interface EventStore {
   readPartition(partition: OrganisationPartition, upTo: bigint, batchSize?: number): AsyncIterable<readonly RecordedEvent[]>;
   /** The position of the last readable event (0n when empty). */
   headPosition(): Promise<bigint>;
+  /**
+   * How many events at or below `upTo` a fold keeps something of, one by one: every event
+   * but verifications, which only move a day counter (ID lifecycles, contract
+   * applications and charges are held until the fold ends). Sizes a replay's partitions.
+   * A store may answer more than that (the number of events, say), never less.
+   */
+  retainedEventCount(upTo: bigint): Promise<number>;
 }
 
 export const EVENT_STORE = Symbol('EventStore');

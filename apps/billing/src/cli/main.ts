@@ -131,7 +131,7 @@ export function buildProgram(): Command {
     });
 
   storeCommand(program, 'replay', 'rebuild every projection from the event store and compare')
-    .option('--partition-events <n>', `about how many events to fold at a time, one share of the organisations after another: bounds memory (default ${DEFAULT_EVENTS_PER_PARTITION})`, positiveInteger)
+    .option('--partition-events <n>', `about how many events to hold in memory at a time (verifications not counted), one share of the organisations after another: bounds memory (default ${DEFAULT_EVENTS_PER_PARTITION})`, positiveInteger)
     .action(async (flags: StoreFlags & { partitionEvents?: number }) => withRuntime(flags, async (runtime) => {
       const progress = new Progress('replay', 0);
       const report = await runtime.replay.run({

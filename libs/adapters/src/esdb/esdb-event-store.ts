@@ -180,6 +180,20 @@ export class EsdbEventStore implements EventStore {
   }
 
   /**
+   * One read of `$all` through (the client counts nothing on the server): a replay reads
+   * it once per partition anyway. Positions are commit positions in the log, bytes rather
+   * than events, so they cannot stand in for a count.
+   */
+  async retainedEventCount(upTo: bigint): Promise<number> {
+    let count = 0;
+    for await (const page of this.readAll({ after: 0n })) {
+      for (const record of page) if (record.position <= upTo && record.event.type !== 'CredentialVerified') count++;
+      if (page[page.length - 1]!.position >= upTo) break;
+    }
+    return count;
+  }
+
+  /**
    * The newest event of ours in `$all`, found reading backwards from the end. The projector
    * asks every round, so the answer is cached with how far back `$all` has been looked
    * through: a later call only reads what was appended since (system statistics included).

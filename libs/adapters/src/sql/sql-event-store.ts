@@ -68,6 +68,9 @@ const TABLE_BLOCKS = `SELECT (pg_relation_size('billing_events') / current_setti
 
 const HEAD_POSITION = `SELECT coalesce(max(position), 0)::bigint AS head FROM billing_events WHERE ${READABLE}`;
 
+/** A scan of the table (seconds at 10M events), small beside the replay that asks. */
+const RETAINED_EVENT_COUNT = `SELECT count(*)::bigint AS retained FROM billing_events WHERE position <= $1::bigint AND type <> 'CredentialVerified'`;
+
 const CHARGE_TYPES: ReadonlySet<string> = new Set(['ChargeIssued', 'ChargeAdjusted']);
 
 interface PreparedRecord {
@@ -148,6 +151,11 @@ export class SqlEventStore implements EventStore {
   async headPosition(): Promise<bigint> {
     const [row] = await this.client.query<{ head: bigint | string }>(HEAD_POSITION);
     return BigInt(row?.head ?? 0);
+  }
+
+  async retainedEventCount(upTo: bigint): Promise<number> {
+    const [row] = await this.client.query<{ retained: bigint | string }>(RETAINED_EVENT_COUNT, [upTo.toString()]);
+    return Number(row?.retained ?? 0);
   }
 
   private async appendBatch(records: readonly EventRecord[], insert: string): Promise<AppendOutcome[]> {

@@ -27,7 +27,7 @@ export interface ReplayOptions {
   readonly eventsPerPartition?: number;
 }
 
-export const DEFAULT_EVENTS_PER_PARTITION = 500_000;
+export const DEFAULT_EVENTS_PER_PARTITION = 100_000;
 
 /**
  * Rebuilds every projection from the event store. The organisations are split into

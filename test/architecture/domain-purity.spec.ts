@@ -7,7 +7,18 @@ const root = join(__dirname, '../..');
 function lintAsDomainFile(source: string): string[] {
   let output: string;
   try {
-    output = execFileSync(process.execPath, [join(root, 'node_modules/eslint/bin/eslint.js'), '--format', 'json', '--stdin', '--stdin-filename', 'libs/domain/src/probe.ts'], { cwd: root, input: source, encoding: 'utf8' });
+    output = execFileSync(
+      process.execPath,
+      [
+        join(root, 'node_modules/eslint/bin/eslint.js'),
+        '--format',
+        'json',
+        '--stdin',
+        '--stdin-filename',
+        'libs/domain/src/probe.ts',
+      ],
+      { cwd: root, input: source, encoding: 'utf8' },
+    );
   } catch (error) {
     output = (error as { stdout: string }).stdout;
   }
@@ -21,17 +32,26 @@ function lintAsDomainFile(source: string): string[] {
  */
 describe('the pure domain lint rule', () => {
   it('rejects I/O, frameworks, clocks, randomness and the environment in the domain', () => {
-    const problems = lintAsDomainFile([
-      "import { readFileSync } from 'node:fs';",
-      "import { Injectable } from '@nestjs/common';",
-      'export const used = [readFileSync, Injectable];',
-      'export const a = Date.now();',
-      'export const b = new Date();',
-      'export const c = Math.random();',
-      'export const d = process.env.X;',
-      '',
-    ].join('\n')).join('\n');
-    for (const message of ['no I/O', 'no frameworks', 'reads no clock: take', 'new Date() without an argument', 'no randomness', 'no environment']) {
+    const problems = lintAsDomainFile(
+      [
+        "import { readFileSync } from 'node:fs';",
+        "import { Injectable } from '@nestjs/common';",
+        'export const used = [readFileSync, Injectable];',
+        'export const a = Date.now();',
+        'export const b = new Date();',
+        'export const c = Math.random();',
+        'export const d = process.env.X;',
+        '',
+      ].join('\n'),
+    ).join('\n');
+    for (const message of [
+      'no I/O',
+      'no frameworks',
+      'reads no clock: take',
+      'new Date() without an argument',
+      'no randomness',
+      'no environment',
+    ]) {
       expect(problems).toContain(message);
     }
   });

@@ -40,7 +40,10 @@ function options(argv: readonly string[]): Options {
   const onlyIndex = argv.indexOf('--only');
   const only = onlyIndex >= 0 ? (argv[onlyIndex + 1] ?? '').split(',') : null;
   const unknown = only?.filter((part) => !PARTS.includes(part as Part)) ?? [];
-  if (unknown.length > 0 || only?.length === 0) throw new Error(`--only takes a comma-separated list of ${PARTS.join(', ')}; got ${argv[onlyIndex + 1] ?? 'nothing'}`);
+  if (unknown.length > 0 || only?.length === 0)
+    throw new Error(
+      `--only takes a comma-separated list of ${PARTS.join(', ')}; got ${argv[onlyIndex + 1] ?? 'nothing'}`,
+    );
   return {
     quick,
     only: only as Part[] | null,
@@ -71,7 +74,10 @@ async function main(): Promise<void> {
   if (opts.only === null || opts.only.includes('store')) await writeWorkload(small, opts, Math.round(opts.events / 10));
 
   progress('starting PostgreSQL and Kafka');
-  const [pg, broker] = await Promise.all([startThrowawayPostgres({ settings: { shared_buffers: '1GB', max_wal_size: '8GB' } }), startKafka()]);
+  const [pg, broker] = await Promise.all([
+    startThrowawayPostgres({ settings: { shared_buffers: '1GB', max_wal_size: '8GB' } }),
+    startKafka(),
+  ]);
   const measures: Measure[] = [];
   try {
     const runs = (part: Part) => opts.only === null || opts.only.includes(part);
@@ -82,7 +88,14 @@ async function main(): Promise<void> {
     await broker.stop();
     await pg.destroy();
   }
-  const run = { date: new Date().toISOString(), cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, ...opts, measures };
+  const run = {
+    date: new Date().toISOString(),
+    cores: cpus().length,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    ...opts,
+    measures,
+  };
   if (opts.only !== null) {
     process.stdout.write(`${JSON.stringify(run, null, 2)}\n`);
     progress('partial run (--only): results above, docs/ left as they were');
@@ -97,7 +110,13 @@ async function ingestAndReplay(serverUrl: string, file: string, small: string, o
   progress('baseline: PostgreSQL COPY of the same lines into a plain table');
   const copyDb = await createPostgresDatabase(serverUrl);
   execFileSync('psql', [copyDb.url, '-qc', 'CREATE TABLE raw_lines (line text)']);
-  const copy = await timed(async () => execFileSync('psql', [copyDb.url, '-qc', `\\copy raw_lines (line) FROM '${file}' WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')`]));
+  const copy = await timed(async () =>
+    execFileSync('psql', [
+      copyDb.url,
+      '-qc',
+      `\\copy raw_lines (line) FROM '${file}' WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')`,
+    ]),
+  );
   await copyDb.drop();
 
   progress('CLI ingest into PostgreSQL');
@@ -109,17 +128,24 @@ async function ingestAndReplay(serverUrl: string, file: string, small: string, o
   const ingestSmall = await billingCommand(['ingest', small], { DATABASE_URL: smallDb.url });
   await smallDb.drop();
   progress('CLI ingest into the embedded store');
-  const ingestEmbedded = await billingCommand(['ingest', file, '--data', mkdtempSync(join(tmpdir(), 'bench-embedded-'))], { DATABASE_URL: '' });
+  const ingestEmbedded = await billingCommand(
+    ['ingest', file, '--data', mkdtempSync(join(tmpdir(), 'bench-embedded-'))],
+    { DATABASE_URL: '' },
+  );
 
   progress('baseline: a bare SELECT stream of the events table');
   const bareRead = await timed(() => bareSelect(db.url));
   progress('replay of every projection');
   const replay = await billingCommand(['replay'], env);
 
-  progress('close in the running service: every month up to August 2026 (not timed), then September 2026 for all organisations');
+  progress(
+    'close in the running service: every month up to August 2026 (not timed), then September 2026 for all organisations',
+  );
   const service = await ServiceProcess.start(env);
   await service.post(`/v1/admin/close?asOf=${encodeURIComponent('2026-09-01T01:00:00+09:00')}`);
-  const close = await timed(() => service.post(`/v1/admin/close?asOf=${encodeURIComponent('2026-10-01T01:00:00+09:00')}`));
+  const close = await timed(() =>
+    service.post(`/v1/admin/close?asOf=${encodeURIComponent('2026-10-01T01:00:00+09:00')}`),
+  );
   await service.stop();
   progress('baseline: one GROUP BY over the raw events computing the same counts');
   const groupBy = await timed(() => monthGroupBy(db.url));
@@ -127,14 +153,76 @@ async function ingestAndReplay(serverUrl: string, file: string, small: string, o
 
   const perSecond = (count: number, seconds: number) => count / seconds;
   return [
-    { name: 'CLI ingest into PostgreSQL', unit: 'events/s', value: perSecond(n, ingestPg.seconds), baseline: 'PostgreSQL COPY of the same lines', baselineValue: perSecond(n, copy.seconds), aim: '≥ 0.3 × COPY, ≥ 20k events/s', met: perSecond(n, ingestPg.seconds) >= 0.3 * perSecond(n, copy.seconds) && perSecond(n, ingestPg.seconds) >= 20_000 },
-    { name: 'CLI ingest into the embedded store', unit: 'events/s', value: perSecond(n, ingestEmbedded.seconds), baseline: 'PostgreSQL COPY of the same lines', baselineValue: perSecond(n, copy.seconds), aim: '≥ 0.3 × COPY', met: perSecond(n, ingestEmbedded.seconds) >= 0.3 * perSecond(n, copy.seconds) },
-    { name: 'replay of all projections (PostgreSQL)', unit: 'events/s', value: perSecond(n, replay.seconds), baseline: 'bare SELECT stream of the events table', baselineValue: perSecond(n, bareRead.seconds), aim: '≥ 0.5 × bare read, ≥ 200k events/s', met: perSecond(n, replay.seconds) >= 0.5 * perSecond(n, bareRead.seconds) && perSecond(n, replay.seconds) >= 200_000 },
-    { name: 'close of one month, all organisations', unit: 's', value: close.seconds, baseline: 'one SQL GROUP BY over the raw events', baselineValue: groupBy.seconds, aim: 'faster than the GROUP BY; < 10 s', met: close.seconds < groupBy.seconds && close.seconds < 10, lowerIsBetter: true },
-    { name: 'peak RSS: ingest (PostgreSQL)', unit: 'MiB', value: ingestPg.peakRssMb, aim: '< 1 GiB', met: ingestPg.peakRssMb < 1024, lowerIsBetter: true },
-    { name: 'peak RSS: ingest (embedded)', unit: 'MiB', value: ingestEmbedded.peakRssMb, aim: '< 1 GiB', met: ingestEmbedded.peakRssMb < 1024, lowerIsBetter: true },
-    { name: 'peak RSS: replay', unit: 'MiB', value: replay.peakRssMb, aim: '< 1 GiB', met: replay.peakRssMb < 1024, lowerIsBetter: true },
-    { name: `scaling: ingest rate at ${n} vs ${Math.round(n / 10)} events`, unit: '×', value: perSecond(n, ingestPg.seconds) / perSecond(n / 10, ingestSmall.seconds), aim: 'no drop beyond 20% (≥ 0.8)', met: perSecond(n, ingestPg.seconds) / perSecond(n / 10, ingestSmall.seconds) >= 0.8 },
+    {
+      name: 'CLI ingest into PostgreSQL',
+      unit: 'events/s',
+      value: perSecond(n, ingestPg.seconds),
+      baseline: 'PostgreSQL COPY of the same lines',
+      baselineValue: perSecond(n, copy.seconds),
+      aim: '≥ 0.3 × COPY, ≥ 20k events/s',
+      met:
+        perSecond(n, ingestPg.seconds) >= 0.3 * perSecond(n, copy.seconds) && perSecond(n, ingestPg.seconds) >= 20_000,
+    },
+    {
+      name: 'CLI ingest into the embedded store',
+      unit: 'events/s',
+      value: perSecond(n, ingestEmbedded.seconds),
+      baseline: 'PostgreSQL COPY of the same lines',
+      baselineValue: perSecond(n, copy.seconds),
+      aim: '≥ 0.3 × COPY',
+      met: perSecond(n, ingestEmbedded.seconds) >= 0.3 * perSecond(n, copy.seconds),
+    },
+    {
+      name: 'replay of all projections (PostgreSQL)',
+      unit: 'events/s',
+      value: perSecond(n, replay.seconds),
+      baseline: 'bare SELECT stream of the events table',
+      baselineValue: perSecond(n, bareRead.seconds),
+      aim: '≥ 0.5 × bare read, ≥ 200k events/s',
+      met:
+        perSecond(n, replay.seconds) >= 0.5 * perSecond(n, bareRead.seconds) && perSecond(n, replay.seconds) >= 200_000,
+    },
+    {
+      name: 'close of one month, all organisations',
+      unit: 's',
+      value: close.seconds,
+      baseline: 'one SQL GROUP BY over the raw events',
+      baselineValue: groupBy.seconds,
+      aim: 'faster than the GROUP BY; < 10 s',
+      met: close.seconds < groupBy.seconds && close.seconds < 10,
+      lowerIsBetter: true,
+    },
+    {
+      name: 'peak RSS: ingest (PostgreSQL)',
+      unit: 'MiB',
+      value: ingestPg.peakRssMb,
+      aim: '< 1 GiB',
+      met: ingestPg.peakRssMb < 1024,
+      lowerIsBetter: true,
+    },
+    {
+      name: 'peak RSS: ingest (embedded)',
+      unit: 'MiB',
+      value: ingestEmbedded.peakRssMb,
+      aim: '< 1 GiB',
+      met: ingestEmbedded.peakRssMb < 1024,
+      lowerIsBetter: true,
+    },
+    {
+      name: 'peak RSS: replay',
+      unit: 'MiB',
+      value: replay.peakRssMb,
+      aim: '< 1 GiB',
+      met: replay.peakRssMb < 1024,
+      lowerIsBetter: true,
+    },
+    {
+      name: `scaling: ingest rate at ${n} vs ${Math.round(n / 10)} events`,
+      unit: '×',
+      value: perSecond(n, ingestPg.seconds) / perSecond(n / 10, ingestSmall.seconds),
+      aim: 'no drop beyond 20% (≥ 0.8)',
+      met: perSecond(n, ingestPg.seconds) / perSecond(n / 10, ingestSmall.seconds) >= 0.8,
+    },
   ];
 }
 
@@ -144,7 +232,10 @@ async function bareSelect(url: string): Promise<number> {
   let after = 0;
   let rows = 0;
   for (;;) {
-    const page = await client.query<{ position: string }>('SELECT position, event_id, type, source, time, data FROM billing_events WHERE position > $1 ORDER BY position LIMIT 10000', [after]);
+    const page = await client.query<{ position: string }>(
+      'SELECT position, event_id, type, source, time, data FROM billing_events WHERE position > $1 ORDER BY position LIMIT 10000',
+      [after],
+    );
     rows += page.rows.length;
     if (page.rows.length < 10000) break;
     after = Number(page.rows[page.rows.length - 1]!.position);
@@ -167,12 +258,22 @@ async function monthGroupBy(url: string): Promise<number> {
 }
 
 /** Kafka → store → projections through `serve`, beside a bare kafkajs eachBatch consumer of the same topic. */
-async function kafkaPipeline(serverUrl: string, brokers: readonly string[], file: string, opts: Options): Promise<Measure> {
+async function kafkaPipeline(
+  serverUrl: string,
+  brokers: readonly string[],
+  file: string,
+  opts: Options,
+): Promise<Measure> {
   const kafka = new Kafka({ brokers: [...brokers], logLevel: logLevel.ERROR });
   const topic = 'identity.events';
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ topics: [topic, 'billing.contracts', 'billing.charges', 'billing.dead-letter'].map((t) => ({ topic: t, numPartitions: 4 })) });
+  await admin.createTopics({
+    topics: [topic, 'billing.contracts', 'billing.charges', 'billing.dead-letter'].map((t) => ({
+      topic: t,
+      numPartitions: 4,
+    })),
+  });
   progress(`producing ${opts.events} events to ${topic}`);
   await produceFile(kafka, file, topic);
 
@@ -181,7 +282,12 @@ async function kafkaPipeline(serverUrl: string, brokers: readonly string[], file
 
   progress('serve: Kafka → PostgreSQL with projections up to date');
   const db = await createPostgresDatabase(serverUrl);
-  const service = await ServiceProcess.start({ KAFKA_BROKERS: brokers.join(','), KAFKA_GROUP_ID: 'bench-serve', DATABASE_URL: db.url, LOG_LEVEL: 'warn' });
+  const service = await ServiceProcess.start({
+    KAFKA_BROKERS: brokers.join(','),
+    KAFKA_GROUP_ID: 'bench-serve',
+    DATABASE_URL: db.url,
+    LOG_LEVEL: 'warn',
+  });
   const started = process.hrtime.bigint();
   const client = new Client({ connectionString: db.url });
   await client.connect();
@@ -190,7 +296,9 @@ async function kafkaPipeline(serverUrl: string, brokers: readonly string[], file
     const ends = await admin.fetchTopicOffsets(topic);
     const committed = offsets[0]!.partitions.reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
     const end = ends.reduce((sum, p) => sum + Number(p.high), 0);
-    const { rows } = await client.query<{ behind: string }>('SELECT (SELECT coalesce(max(position), 0) FROM billing_events) - (SELECT position FROM projection_checkpoint) AS behind');
+    const { rows } = await client.query<{ behind: string }>(
+      'SELECT (SELECT coalesce(max(position), 0) FROM billing_events) - (SELECT position FROM projection_checkpoint) AS behind',
+    );
     if (committed >= end && Number(rows[0]!.behind) === 0) break;
     if (Date.now() - last > 5000) {
       progress(`serve: ${committed}/${end} messages committed, projections ${rows[0]!.behind} positions behind`);
@@ -205,7 +313,15 @@ async function kafkaPipeline(serverUrl: string, brokers: readonly string[], file
   await db.drop();
   const rate = opts.events / seconds;
   const bareRate = opts.events / bare.seconds;
-  return { name: 'Kafka → store → projections (PostgreSQL)', unit: 'events/s', value: rate, baseline: 'bare kafkajs eachBatch consumer', baselineValue: bareRate, aim: '≥ 0.5 × baseline, ≥ 30k events/s', met: rate >= 0.5 * bareRate && rate >= 30_000 };
+  return {
+    name: 'Kafka → store → projections (PostgreSQL)',
+    unit: 'events/s',
+    value: rate,
+    baseline: 'bare kafkajs eachBatch consumer',
+    baselineValue: bareRate,
+    aim: '≥ 0.5 × baseline, ≥ 30k events/s',
+    met: rate >= 0.5 * bareRate && rate >= 30_000,
+  };
 }
 
 /**
@@ -228,24 +344,43 @@ async function closeLatency(serverUrl: string, brokers: readonly string[]): Prom
   await consumer.subscribe({ topics: [charges], fromBeginning: true });
   let arrived = 0n;
   const first = new Promise<void>((resolve) => {
-    void consumer.run({ eachMessage: async () => {
-      if (arrived === 0n) arrived = process.hrtime.bigint();
-      resolve();
-    } });
+    void consumer.run({
+      eachMessage: async () => {
+        if (arrived === 0n) arrived = process.hrtime.bigint();
+        resolve();
+      },
+    });
   });
   const spawned = process.hrtime.bigint();
   const service = await ServiceProcess.start({
-    KAFKA_BROKERS: brokers.join(','), KAFKA_GROUP_ID: 'bench-latency', KAFKA_TOPIC_CHARGES: charges, KAFKA_TOPIC_DEAD_LETTER: `${charges}.dead`,
-    DATABASE_URL: db.url, BILLING_CLOCK_START: '2025-11-01T00:59:50+09:00', SCHEDULER_INTERVAL: '1s', BILLING_TARIFF: join(__dirname, '../fixtures/worked-example/tariff.json'),
+    KAFKA_BROKERS: brokers.join(','),
+    KAFKA_GROUP_ID: 'bench-latency',
+    KAFKA_TOPIC_CHARGES: charges,
+    KAFKA_TOPIC_DEAD_LETTER: `${charges}.dead`,
+    DATABASE_URL: db.url,
+    BILLING_CLOCK_START: '2025-11-01T00:59:50+09:00',
+    SCHEDULER_INTERVAL: '1s',
+    BILLING_TARIFF: join(__dirname, '../fixtures/worked-example/tariff.json'),
   });
   const { readFileSync } = await import('node:fs');
-  await fetch(`${service.base}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: readFileSync(join(__dirname, '../fixtures/worked-example/events-1.ndjson')) });
+  await fetch(`${service.base}/v1/events`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-ndjson' },
+    body: readFileSync(join(__dirname, '../fixtures/worked-example/events-1.ndjson')),
+  });
   await first;
   const seconds = Number(arrived - spawned) / 1e9 - 10;
   await consumer.disconnect();
   await service.stop();
   await db.drop();
-  return { name: 'latency: period end + grace → charge on billing.charges (upper bound)', unit: 's', value: seconds, aim: '< 60 s', met: seconds < 60, lowerIsBetter: true };
+  return {
+    name: 'latency: period end + grace → charge on billing.charges (upper bound)',
+    unit: 's',
+    value: seconds,
+    aim: '< 60 s',
+    met: seconds < 60,
+    lowerIsBetter: true,
+  };
 }
 
 async function produceFile(kafka: Kafka, file: string, topic: string): Promise<void> {

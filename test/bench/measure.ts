@@ -26,17 +26,22 @@ export interface CommandRun {
 export function billingCommand(args: readonly string[], env: NodeJS.ProcessEnv): Promise<CommandRun> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn('/usr/bin/time', ['-f', 'PEAK_RSS_KB=%M', process.execPath, join(ROOT, 'bin/billing.js'), ...args], {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-    });
+    const child = spawn(
+      '/usr/bin/time',
+      ['-f', 'PEAK_RSS_KB=%M', process.execPath, join(ROOT, 'bin/billing.js'), ...args],
+      {
+        cwd: ROOT,
+        env: { ...process.env, ...env },
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => {
       const text = chunk.toString();
       stderr += text;
-      for (const line of text.split('\n')) if (/^(ingest|projections|replay):/.test(line)) process.stderr.write(`    ${line}\n`);
+      for (const line of text.split('\n'))
+        if (/^(ingest|projections|replay):/.test(line)) process.stderr.write(`    ${line}\n`);
     });
     child.on('error', reject);
     child.on('close', (code) => {

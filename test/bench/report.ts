@@ -34,7 +34,11 @@ const format = (value: number) => (value >= 100 ? Math.round(value).toLocaleStri
 export function writeReport(run: BenchRun): void {
   writeFileSync(join(ROOT, 'docs/benchmarks.json'), `${JSON.stringify(run, null, 2)}\n`);
   const rows = run.measures.map((m) => {
-    const ratio = m.baselineValue ? (m.lowerIsBetter ? m.baselineValue / m.value : m.value / m.baselineValue) : undefined;
+    const ratio = m.baselineValue
+      ? m.lowerIsBetter
+        ? m.baselineValue / m.value
+        : m.value / m.baselineValue
+      : undefined;
     return `| ${m.name} | ${format(m.value)} ${m.unit} | ${m.baseline ? `${m.baseline}: ${format(m.baselineValue!)} ${m.unit}` : '—'} | ${ratio === undefined ? '—' : `${ratio.toFixed(2)}×`} | ${m.aim} | ${m.met ? 'met' : '**missed**'} |`;
   });
   const missed = run.measures.filter((m) => !m.met).map((m) => m.name);
@@ -48,12 +52,18 @@ export function writeReport(run: BenchRun): void {
     '| --- | --- | --- | --- | --- | --- |',
     ...rows,
     '',
-    missed.length === 0 ? 'Every aim was met in this run.' : `Missed in this run: ${missed.join('; ')}. See the notes below for the profile and what was changed.`,
+    missed.length === 0
+      ? 'Every aim was met in this run.'
+      : `Missed in this run: ${missed.join('; ')}. See the notes below for the profile and what was changed.`,
     END,
   ].join('\n');
   const path = join(ROOT, 'docs/benchmarks.md');
-  const current = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n\n`npm run bench` (full) or `npm run bench -- --quick`.\n\n';
-  const next = current.includes(BEGIN) ? current.replace(new RegExp(`${escape(BEGIN)}[\\s\\S]*${escape(END)}`), generated) : `${current}\n${generated}\n`;
+  const current = existsSync(path)
+    ? readFileSync(path, 'utf8')
+    : '# Benchmarks\n\n`npm run bench` (full) or `npm run bench -- --quick`.\n\n';
+  const next = current.includes(BEGIN)
+    ? current.replace(new RegExp(`${escape(BEGIN)}[\\s\\S]*${escape(END)}`), generated)
+    : `${current}\n${generated}\n`;
   writeFileSync(path, next);
 }
 

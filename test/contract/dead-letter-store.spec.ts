@@ -21,13 +21,19 @@ function deadLetterContract(name: string, open: () => Promise<TestDatabase>): vo
       await database?.destroy();
     }, 60_000);
 
-    const letter = (source: string, raw: string | Buffer, reason = 'data.orgId: required', eventId: string | null = null): NewDeadLetter => ({
+    const letter = (
+      source: string,
+      raw: string | Buffer,
+      reason = 'data.orgId: required',
+      eventId: string | null = null,
+    ): NewDeadLetter => ({
       source,
       reason,
       raw: typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw,
       eventId,
     });
-    const from = async (prefix: string): Promise<DeadLetter[]> => (await store.list()).filter((l) => l.source.startsWith(prefix));
+    const from = async (prefix: string): Promise<DeadLetter[]> =>
+      (await store.list()).filter((l) => l.source.startsWith(prefix));
 
     it('adds and lists, oldest first, with every field', async () => {
       const p = uniquePrefix();
@@ -36,7 +42,9 @@ function deadLetterContract(name: string, open: () => Promise<TestDatabase>): vo
       await store.add([letter(`${p}:3`, '{"id":"e-1"}', 'conflict: same id, different content', 'e-1')]);
 
       const listed = await from(p);
-      expect(listed.map(({ source, reason, raw, eventId }) => ({ source, reason, raw: raw.toString('utf8'), eventId }))).toEqual([
+      expect(
+        listed.map(({ source, reason, raw, eventId }) => ({ source, reason, raw: raw.toString('utf8'), eventId })),
+      ).toEqual([
         { source: `${p}:1`, reason: 'data.orgId: required', raw: '{"id":"a"', eventId: null },
         { source: `${p}:2`, reason: 'id: required', raw: '{}', eventId: null },
         { source: `${p}:3`, reason: 'conflict: same id, different content', raw: '{"id":"e-1"}', eventId: 'e-1' },
@@ -54,7 +62,11 @@ function deadLetterContract(name: string, open: () => Promise<TestDatabase>): vo
 
     it('keeps the same raw input from the same source once, within a batch and across batches', async () => {
       const p = uniquePrefix();
-      await store.add([letter(`${p}:7`, 'same', 'first reason'), letter(`${p}:7`, 'same', 'second reason'), letter(`${p}:8`, 'same')]);
+      await store.add([
+        letter(`${p}:7`, 'same', 'first reason'),
+        letter(`${p}:7`, 'same', 'second reason'),
+        letter(`${p}:8`, 'same'),
+      ]);
       await store.add([letter(`${p}:7`, 'same', 'third reason'), letter(`${p}:7`, 'other')]);
 
       const listed = await from(p);
@@ -68,7 +80,10 @@ function deadLetterContract(name: string, open: () => Promise<TestDatabase>): vo
     it('keeps raw bytes exactly, non-UTF-8 and empty included', async () => {
       const p = uniquePrefix();
       const bytes = [
-        Buffer.from([0x00, 0xff, 0xfe, 0x80, 0xc3, 0x28, 0xa0, 0xa1, 0xe2, 0x28, 0xa1, 0xf0, 0x90, 0x28, 0xbc, 0x5c, 0x27, 0x22, 0x00]),
+        Buffer.from([
+          0x00, 0xff, 0xfe, 0x80, 0xc3, 0x28, 0xa0, 0xa1, 0xe2, 0x28, 0xa1, 0xf0, 0x90, 0x28, 0xbc, 0x5c, 0x27, 0x22,
+          0x00,
+        ]),
         Buffer.from(Array.from({ length: 256 }, (_, i) => i)),
         Buffer.alloc(0),
         Buffer.from('\ufeff{"time":"2025-10-12T09:30:00"} 日本語\r\n', 'utf8'),
@@ -84,7 +99,10 @@ function deadLetterContract(name: string, open: () => Promise<TestDatabase>): vo
       await store.add([letter(`${p}:1`, 'a'), letter(`${p}:2`, 'b'), letter(`${p}:3`, 'c')]);
       const [one, two, three] = await from(p);
 
-      expect((await store.list({ ids: [three!.id, one!.id, 'no-such-id'] })).map((l) => l.id)).toEqual([one!.id, three!.id]);
+      expect((await store.list({ ids: [three!.id, one!.id, 'no-such-id'] })).map((l) => l.id)).toEqual([
+        one!.id,
+        three!.id,
+      ]);
       expect(await store.list({ ids: [] })).toEqual([]);
 
       await store.updateReason(two!.id, 'data.idId: too long (failed again on re-drive)');

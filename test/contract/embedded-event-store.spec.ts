@@ -2,7 +2,9 @@ import { splitSqlStatements } from '../../libs/adapters/src/sql/migrations';
 import { embeddedTestDatabase, eventStoreContract, storeOn } from './event-store.contract';
 
 /** The embedded default: PGlite in a data directory of its own. */
-eventStoreContract('embedded (PGlite)', async () => storeOn(await embeddedTestDatabase()), { transactionalOutbox: true });
+eventStoreContract('embedded (PGlite)', async () => storeOn(await embeddedTestDatabase()), {
+  transactionalOutbox: true,
+});
 
 /** PGlite runs one statement per query, so migrations are split; the split must respect SQL quoting. */
 describe('splitSqlStatements', () => {

@@ -53,17 +53,35 @@ function detect(): Detection {
 /** A throwaway single node, in memory, insecure, on a free host port. */
 async function startContainer(): Promise<{ connectionString: string; stop(): void }> {
   const image = process.env.KURRENTDB_IMAGE || DEFAULT_IMAGE;
-  const id = execFileSync('docker', [
-    'run', '-d', '--rm', '-p', '127.0.0.1::2113',
-    '-e', 'KURRENTDB_INSECURE=true', '-e', 'KURRENTDB_MEM_DB=true', '-e', 'KURRENTDB_CLUSTER_SIZE=1', '-e', 'KURRENTDB_RUN_PROJECTIONS=None',
-    image,
-  ], { encoding: 'utf8' }).trim();
+  const id = execFileSync(
+    'docker',
+    [
+      'run',
+      '-d',
+      '--rm',
+      '-p',
+      '127.0.0.1::2113',
+      '-e',
+      'KURRENTDB_INSECURE=true',
+      '-e',
+      'KURRENTDB_MEM_DB=true',
+      '-e',
+      'KURRENTDB_CLUSTER_SIZE=1',
+      '-e',
+      'KURRENTDB_RUN_PROJECTIONS=None',
+      image,
+    ],
+    { encoding: 'utf8' },
+  ).trim();
   const stop = (): void => void spawnSync('docker', ['rm', '-f', id], { stdio: 'ignore' });
   try {
     const mapped = execFileSync('docker', ['port', id, '2113/tcp'], { encoding: 'utf8' }).trim().split('\n')[0]!;
     const port = mapped.slice(mapped.lastIndexOf(':') + 1);
-    for (const deadline = Date.now() + 120_000; ; ) {
-      const live = await fetch(`http://127.0.0.1:${port}/health/live`).then((response) => response.ok, () => false);
+    for (const deadline = Date.now() + 120_000; ;) {
+      const live = await fetch(`http://127.0.0.1:${port}/health/live`).then(
+        (response) => response.ok,
+        () => false,
+      );
       if (live) break;
       if (Date.now() > deadline) throw new Error(`${image} did not become live in 120 s`);
       await new Promise((resolve) => setTimeout(resolve, 500));
@@ -85,7 +103,8 @@ async function subjectOn(connectionString: string, stop: () => void): Promise<Es
     return opened;
   };
   const shared = client();
-  const storeOf = (options: EsdbEventStoreOptions = {}): EsdbEventStore => new EsdbEventStore(shared, { streamPrefix, ...options });
+  const storeOf = (options: EsdbEventStoreOptions = {}): EsdbEventStore =>
+    new EsdbEventStore(shared, { streamPrefix, ...options });
   const subjectOf = (store: EsdbEventStore): EsdbStoreUnderTest => ({
     store,
     client: shared,
@@ -104,7 +123,9 @@ async function subjectOn(connectionString: string, stop: () => void): Promise<Es
 const detection = detect();
 
 if (detection.connectionString) {
-  esdbEventStoreContract('EventStoreDB/KurrentDB at EVENTSTORE_CONNECTION_STRING', () => subjectOn(detection.connectionString!, () => undefined));
+  esdbEventStoreContract('EventStoreDB/KurrentDB at EVENTSTORE_CONNECTION_STRING', () =>
+    subjectOn(detection.connectionString!, () => undefined),
+  );
 } else if (detection.dockerEngine && detection.dockerCli) {
   esdbEventStoreContract(`KurrentDB in Docker (${process.env.KURRENTDB_IMAGE || DEFAULT_IMAGE})`, async () => {
     const container = await startContainer();

@@ -63,7 +63,9 @@ export async function postgresTestDatabase(serverUrl: string): Promise<TestDatab
 }
 
 /** An empty database with a random name (so runs never share one), and how to drop it. */
-export async function createPostgresDatabase(serverUrl: string): Promise<{ readonly url: string; drop(): Promise<void> }> {
+export async function createPostgresDatabase(
+  serverUrl: string,
+): Promise<{ readonly url: string; drop(): Promise<void> }> {
   const name = `billing_test_${randomBytes(6).toString('hex')}`;
   await withAdmin(serverUrl, (admin) => admin.query(`CREATE DATABASE ${name}`));
   return {
@@ -120,7 +122,12 @@ export function uniquePrefix(): string {
   return randomUUID().slice(0, 8);
 }
 
-export function idRegistered(id: string, orgId = 'acme', idId = `m-${id}`, time = '2025-10-12T09:30:00+09:00'): EventRecord {
+export function idRegistered(
+  id: string,
+  orgId = 'acme',
+  idId = `m-${id}`,
+  time = '2025-10-12T09:30:00+09:00',
+): EventRecord {
   const event: IdRegistered = { id, type: 'IdRegistered', time, data: { orgId, idId } };
   return { event, source: 'identity-platform' };
 }
@@ -171,11 +178,18 @@ export function oddlyShaped(id: string): EventRecord {
     text: 'quote" backslash\\ newline\n tab\t nbsp\u00a0 rtl\u05d0 ZWJ👩‍👩‍👧 astral𝄞',
     'key with spaces and 日本語': 'value',
   };
-  return { event: { id, type: 'IdRegistered', time: '2025-10-12T09:30:00.5+09:00', data } as unknown as StoredEvent, source: 'ünïcode-source' };
+  return {
+    event: { id, type: 'IdRegistered', time: '2025-10-12T09:30:00.5+09:00', data } as unknown as StoredEvent,
+    source: 'ünïcode-source',
+  };
 }
 
 /** Everything readAll yields after `after`, as one list, checking batch sizes on the way. */
-export async function readEverything(store: EventStore, after: bigint, batchSize?: number): Promise<{ events: RecordedEvent[]; batchSizes: number[] }> {
+export async function readEverything(
+  store: EventStore,
+  after: bigint,
+  batchSize?: number,
+): Promise<{ events: RecordedEvent[]; batchSizes: number[] }> {
   const events: RecordedEvent[] = [];
   const batchSizes: number[] = [];
   for await (const batch of store.readAll(batchSize === undefined ? { after } : { after, batchSize })) {
@@ -240,12 +254,14 @@ export function storeOn(database: TestDatabase): TransactionalOutboxStoreUnderTe
   return {
     store: new SqlEventStore(database.client),
     organisationOf: async (eventId) => {
-      const rows = await client().query<{ org_id: string }>('SELECT org_id FROM billing_events WHERE event_id = $1', [eventId]);
+      const rows = await client().query<{ org_id: string }>('SELECT org_id FROM billing_events WHERE event_id = $1', [
+        eventId,
+      ]);
       return rows[0]?.org_id ?? null;
     },
     outboxEntries: async (prefix) => {
       const rows = await client().query<{ charge_id: string; position: bigint | string }>(
-        "SELECT charge_id, position FROM outbox WHERE published_at IS NULL AND starts_with(charge_id, $1) ORDER BY position",
+        'SELECT charge_id, position FROM outbox WHERE published_at IS NULL AND starts_with(charge_id, $1) ORDER BY position',
         [prefix],
       );
       return rows.map((row) => ({ chargeId: row.charge_id, position: BigInt(row.position) }));
@@ -278,7 +294,11 @@ export function eventStoreContract<S extends StoreUnderTest>(
   open: () => Promise<S>,
   options?: EventStoreContractOptions<S> & { readonly transactionalOutbox?: false },
 ): void;
-export function eventStoreContract<S extends StoreUnderTest>(name: string, open: () => Promise<S>, options: EventStoreContractOptions<S> = {}): void {
+export function eventStoreContract<S extends StoreUnderTest>(
+  name: string,
+  open: () => Promise<S>,
+  options: EventStoreContractOptions<S> = {},
+): void {
   describe(`event store contract: ${name}`, () => {
     let subject: S;
     const store = (): EventStore => subject.store;
@@ -310,7 +330,9 @@ export function eventStoreContract<S extends StoreUnderTest>(name: string, open:
       ];
       const outcomes = await store().append(records);
 
-      expect(outcomes.map(({ eventId, status }) => ({ eventId, status }))).toEqual(records.map((r) => ({ eventId: r.event.id, status: 'appended' })));
+      expect(outcomes.map(({ eventId, status }) => ({ eventId, status }))).toEqual(
+        records.map((r) => ({ eventId: r.event.id, status: 'appended' })),
+      );
       expectAscending(positionsOf(outcomes));
       expect(outcomes[0]!.position > head).toBe(true);
 
@@ -325,9 +347,14 @@ export function eventStoreContract<S extends StoreUnderTest>(name: string, open:
 
     it('records the billed organisation: the holder for a verification, the charged one for a charge', async () => {
       const p = uniquePrefix();
-      await store().append([credentialVerified(`${p}-v`, 'holder-org', 'verifier-org'), idRegistered(`${p}-r`, 'reg-org')]);
+      await store().append([
+        credentialVerified(`${p}-v`, 'holder-org', 'verifier-org'),
+        idRegistered(`${p}-r`, 'reg-org'),
+      ]);
       await store().appendCharges([chargeIssued(`${p}-c`, 'charged-org')]);
-      const organisations = await Promise.all([`${p}-v`, `${p}-r`, `${p}-c`, `${p}-never`].map((id) => subject.organisationOf(id)));
+      const organisations = await Promise.all(
+        [`${p}-v`, `${p}-r`, `${p}-c`, `${p}-never`].map((id) => subject.organisationOf(id)),
+      );
       expect(organisations).toEqual(['holder-org', 'reg-org', 'charged-org', null]);
     });
 
@@ -337,7 +364,15 @@ export function eventStoreContract<S extends StoreUnderTest>(name: string, open:
       const head = await store().headPosition();
 
       // Same content with the keys in another order is the same content.
-      const reordered: EventRecord = { source: 'identity-platform', event: { data: { idId: `m-${p}-1`, orgId: 'acme' }, time: '2025-10-12T09:30:00+09:00', type: 'IdRegistered', id: `${p}-1` } };
+      const reordered: EventRecord = {
+        source: 'identity-platform',
+        event: {
+          data: { idId: `m-${p}-1`, orgId: 'acme' },
+          time: '2025-10-12T09:30:00+09:00',
+          type: 'IdRegistered',
+          id: `${p}-1`,
+        },
+      };
       const outcomes = await store().append([idRegistered(`${p}-1`), reordered]);
 
       expect(outcomes).toEqual([
@@ -357,11 +392,22 @@ export function eventStoreContract<S extends StoreUnderTest>(name: string, open:
       const differentData = idRegistered(`${p}-1`, 'acme', 'm-2');
       const differentTime = idRegistered(`${p}-1`, 'acme', 'm-1', '2025-10-12T09:30:01+09:00');
       const differentSource: EventRecord = { ...original, source: 'someone-else' };
-      const differentType: EventRecord = { ...original, event: { ...original.event, type: 'IdRevoked' } as StoredEvent };
+      const differentType: EventRecord = {
+        ...original,
+        event: { ...original.event, type: 'IdRevoked' } as StoredEvent,
+      };
       const differentOrg = idRegistered(`${p}-1`, 'other-org', 'm-1');
-      const outcomes = await store().append([differentData, differentTime, differentSource, differentType, differentOrg]);
+      const outcomes = await store().append([
+        differentData,
+        differentTime,
+        differentSource,
+        differentType,
+        differentOrg,
+      ]);
 
-      expect(outcomes).toEqual([0, 1, 2, 3, 4].map(() => ({ eventId: `${p}-1`, status: 'conflict', position: first!.position })));
+      expect(outcomes).toEqual(
+        [0, 1, 2, 3, 4].map(() => ({ eventId: `${p}-1`, status: 'conflict', position: first!.position })),
+      );
       expect(await store().headPosition()).toBe(head);
       const { events } = await readEverything(store(), first!.position - 1n);
       expect(events).toEqual([{ ...original, position: first!.position }]);
@@ -395,7 +441,12 @@ export function eventStoreContract<S extends StoreUnderTest>(name: string, open:
 
       const { events } = await readEverything(store(), storedOutcome!.position - 1n);
       expect(events.map((e) => e.event)).toEqual([stored.event, a.event, b.event, c.event]);
-      expect(events.map((e) => e.position)).toEqual([storedOutcome!.position, oa!.position, ob!.position, oc!.position]);
+      expect(events.map((e) => e.position)).toEqual([
+        storedOutcome!.position,
+        oa!.position,
+        ob!.position,
+        oc!.position,
+      ]);
     });
 
     it('reads from a middle position (exclusive), also from positions between events', async () => {
@@ -405,7 +456,10 @@ export function eventStoreContract<S extends StoreUnderTest>(name: string, open:
       const { events } = await readEverything(store(), outcomes[2]!.position);
       expect(events.map((e) => e.event.id)).toEqual([`${p}-4`, `${p}-5`]);
       expect(events.map((e) => e.position)).toEqual([outcomes[3]!.position, outcomes[4]!.position]);
-      expect((await readEverything(store(), outcomes[3]!.position - 1n)).events.map((e) => e.event.id)).toEqual([`${p}-4`, `${p}-5`]);
+      expect((await readEverything(store(), outcomes[3]!.position - 1n)).events.map((e) => e.event.id)).toEqual([
+        `${p}-4`,
+        `${p}-5`,
+      ]);
       expect((await readEverything(store(), outcomes[4]!.position)).events).toEqual([]);
       expect((await readEverything(store(), outcomes[4]!.position + 1n)).events).toEqual([]);
     });
@@ -439,8 +493,11 @@ export function eventStoreContract<S extends StoreUnderTest>(name: string, open:
       const p = uniquePrefix();
       const before = await store().retainedEventCount(await store().headPosition());
       const outcomes = await store().append([
-        idRegistered(`${p}-1`), credentialVerified(`${p}-2`, 'holder-org', 'verifier-org'), idRegistered(`${p}-3`),
-        credentialVerified(`${p}-4`, 'holder-org', 'holder-org'), idRegistered(`${p}-5`),
+        idRegistered(`${p}-1`),
+        credentialVerified(`${p}-2`, 'holder-org', 'verifier-org'),
+        idRegistered(`${p}-3`),
+        credentialVerified(`${p}-4`, 'holder-org', 'holder-org'),
+        idRegistered(`${p}-5`),
       ]);
       expect(await store().retainedEventCount(outcomes[4]!.position)).toBe(before + 3);
       expect(await store().retainedEventCount(outcomes[3]!.position)).toBe(before + 2);
@@ -450,10 +507,14 @@ export function eventStoreContract<S extends StoreUnderTest>(name: string, open:
     it('readPartition: each organisation in exactly one partition with all its events, nothing past upTo, batches of at most batchSize', async () => {
       const p = uniquePrefix();
       const orgs = Array.from({ length: 12 }, (_, i) => `${p}-org-${i}`);
-      const outcomes = await store().append(orgs.flatMap((org, i) => [idRegistered(`${p}-${i}-a`, org), idRegistered(`${p}-${i}-b`, org)]));
+      const outcomes = await store().append(
+        orgs.flatMap((org, i) => [idRegistered(`${p}-${i}-a`, org), idRegistered(`${p}-${i}-b`, org)]),
+      );
       // The last organisation's events lie past upTo.
       const upTo = outcomes[outcomes.length - 3]!.position;
-      const expected = (await readEverything(store(), 0n)).events.filter((e) => e.event.id.startsWith(p) && e.position <= upTo);
+      const expected = (await readEverything(store(), 0n)).events.filter(
+        (e) => e.event.id.startsWith(p) && e.position <= upTo,
+      );
       expect(expected).toHaveLength(22);
 
       for (const count of [1, 3]) {
@@ -499,8 +560,10 @@ export function eventStoreContract<S extends StoreUnderTest>(name: string, open:
 
     if (options.transactionalOutbox) {
       it('appendCharges stores a charge and its outbox entry together or not at all', async () => {
-        const { breakOutbox } = subject as StoreUnderTest & Partial<Pick<TransactionalOutboxStoreUnderTest, 'breakOutbox'>>;
-        if (!breakOutbox) throw new Error(`${name} is registered with transactionalOutbox but its subject has no breakOutbox`);
+        const { breakOutbox } = subject as StoreUnderTest &
+          Partial<Pick<TransactionalOutboxStoreUnderTest, 'breakOutbox'>>;
+        if (!breakOutbox)
+          throw new Error(`${name} is registered with transactionalOutbox but its subject has no breakOutbox`);
         const p = uniquePrefix();
         const head = await store().headPosition();
         // An outbox entry already there makes the outbox insert fail: the charges must not stay behind.
@@ -514,20 +577,26 @@ export function eventStoreContract<S extends StoreUnderTest>(name: string, open:
         expect(await Promise.all([`${p}-1`, `${p}-2`].map((id) => subject.organisationOf(id)))).toEqual([null, null]);
         // And a store that failed is not stuck: the next appends work.
         await repair();
-        expect((await store().appendCharges([chargeIssued(`${p}-1`), chargeIssued(`${p}-2`)])).map((o) => o.status)).toEqual(['appended', 'appended']);
+        expect(
+          (await store().appendCharges([chargeIssued(`${p}-1`), chargeIssued(`${p}-2`)])).map((o) => o.status),
+        ).toEqual(['appended', 'appended']);
       });
     }
 
     it('appendCharges refuses input events (they would never be published) and stores none of the batch', async () => {
       const p = uniquePrefix();
-      await expect(store().appendCharges([chargeIssued(`${p}-1`), idRegistered(`${p}-2`)])).rejects.toThrow(/charge events only/);
+      await expect(store().appendCharges([chargeIssued(`${p}-1`), idRegistered(`${p}-2`)])).rejects.toThrow(
+        /charge events only/,
+      );
       expect(await Promise.all([`${p}-1`, `${p}-2`].map((id) => subject.organisationOf(id)))).toEqual([null, null]);
     });
 
     it('a reader following concurrent appenders misses no event', async () => {
       const p = uniquePrefix();
       const start = await store().headPosition();
-      const writers = 4, batches = 6, batchSize = 250;
+      const writers = 4,
+        batches = 6,
+        batchSize = 250;
       let writing = true;
       const written = Promise.all(
         Array.from({ length: writers }, async (_, w) => {

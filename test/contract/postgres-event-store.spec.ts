@@ -28,7 +28,9 @@ afterAll(async () => {
   await server?.release();
 }, 60_000);
 
-eventStoreContract('PostgreSQL', async () => storeOn(await postgresTestDatabase(server.url)), { transactionalOutbox: true });
+eventStoreContract('PostgreSQL', async () => storeOn(await postgresTestDatabase(server.url)), {
+  transactionalOutbox: true,
+});
 
 /** What an appender does, by hand, so that its transaction can be held open on a connection of its own. */
 async function insertInOpenTransaction(connection: Client, record: EventRecord): Promise<bigint> {
@@ -36,7 +38,15 @@ async function insertInOpenTransaction(connection: Client, record: EventRecord):
   const { rows } = await connection.query<{ position: bigint | string }>(
     `INSERT INTO billing_events (event_id, type, org_id, source, time, data, content_hash)
      VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7) RETURNING position`,
-    [record.event.id, record.event.type, 'acme', record.source, record.event.time, JSON.stringify(record.event.data), contentHashOf(record)],
+    [
+      record.event.id,
+      record.event.type,
+      'acme',
+      record.source,
+      record.event.time,
+      JSON.stringify(record.event.data),
+      contentHashOf(record),
+    ],
   );
   return BigInt(rows[0]!.position);
 }
@@ -160,7 +170,13 @@ describe('event store on PostgreSQL: concurrent appenders', () => {
     const secondOutcomes = await second;
     seen.push(...(await readEverything(store, checkpoint)).events);
 
-    expect([...firstOutcomes, ...secondOutcomes].map((o) => o.status)).toEqual(['appended', 'appended', 'appended', 'appended', 'appended']);
+    expect([...firstOutcomes, ...secondOutcomes].map((o) => o.status)).toEqual([
+      'appended',
+      'appended',
+      'appended',
+      'appended',
+      'appended',
+    ]);
     expect(seen.map((e) => e.event.id)).toEqual([`${p}-r1`, `${p}-x`, `${p}-r2`, `${p}-s1`, `${p}-y`]);
     expect(seen.map((e) => e.position)).toEqual([...firstOutcomes, ...secondOutcomes].map((o) => o.position));
   }, 30_000);
@@ -185,12 +201,18 @@ describe('migrations on PostgreSQL', () => {
     const { url, drop } = await createPostgresDatabase(server.url);
     const client = new PostgresClient(url, { max: 1 });
     try {
-      const broken = { id: '900-broken', sql: "CREATE TABLE half_done (a int); INSERT INTO half_done VALUES ('not a number')" };
+      const broken = {
+        id: '900-broken',
+        sql: "CREATE TABLE half_done (a int); INSERT INTO half_done VALUES ('not a number')",
+      };
       await expect(migrate(client, [...EVENT_STORE_MIGRATIONS, broken])).rejects.toThrow(/900-broken/);
       expect(await client.query("SELECT to_regclass('half_done') AS t")).toEqual([{ t: null }]);
       expect((await client.query('SELECT id FROM schema_migrations')).length).toBe(EVENT_STORE_MIGRATIONS.length);
 
-      await migrate(client, [...EVENT_STORE_MIGRATIONS, { id: '900-broken', sql: 'CREATE TABLE half_done (a int); INSERT INTO half_done VALUES (1)' }]);
+      await migrate(client, [
+        ...EVENT_STORE_MIGRATIONS,
+        { id: '900-broken', sql: 'CREATE TABLE half_done (a int); INSERT INTO half_done VALUES (1)' },
+      ]);
       expect(await client.query('SELECT a FROM half_done')).toEqual([{ a: 1 }]);
     } finally {
       await client.close();

@@ -23,7 +23,10 @@ interface Service {
   healthcheck?: { test: string[] };
 }
 
-const compose = parse(read('docker/compose.yaml')) as { services: Record<string, Service>; volumes?: Record<string, unknown> };
+const compose = parse(read('docker/compose.yaml')) as {
+  services: Record<string, Service>;
+  volumes?: Record<string, unknown>;
+};
 const services = compose.services;
 const env = (name: string): Record<string, string> => services[name]?.environment ?? {};
 
@@ -57,8 +60,20 @@ describe('docker/compose.yaml', () => {
 
     const database = new URL(billing.DATABASE_URL!);
     const postgres = env('postgres');
-    expect([database.protocol, database.hostname, database.port, database.username, database.password, database.pathname]).toEqual([
-      'postgres:', 'postgres', '5432', postgres.POSTGRES_USER, postgres.POSTGRES_PASSWORD, `/${postgres.POSTGRES_DB}`,
+    expect([
+      database.protocol,
+      database.hostname,
+      database.port,
+      database.username,
+      database.password,
+      database.pathname,
+    ]).toEqual([
+      'postgres:',
+      'postgres',
+      '5432',
+      postgres.POSTGRES_USER,
+      postgres.POSTGRES_PASSWORD,
+      `/${postgres.POSTGRES_DB}`,
     ]);
     expect(billing.BILLING_TARIFF).toBe('/app/config/tariff.sample.json');
     expect(existsSync(join(root, 'config/tariff.sample.json'))).toBe(true);
@@ -66,13 +81,16 @@ describe('docker/compose.yaml', () => {
 
   it('starts the service after its dependencies are healthy, built from docker/Dockerfile at the repository root', () => {
     expect(services.billing!.build).toEqual({ context: '..', dockerfile: 'docker/Dockerfile' });
-    expect(existsSync(join(root, 'docker', services.billing!.build!.context, services.billing!.build!.dockerfile))).toBe(true);
+    expect(
+      existsSync(join(root, 'docker', services.billing!.build!.context, services.billing!.build!.dockerfile)),
+    ).toBe(true);
     expect(services.billing!.depends_on).toEqual({
       kafka: { condition: 'service_healthy' },
       kurrentdb: { condition: 'service_healthy' },
       postgres: { condition: 'service_healthy' },
     });
-    for (const name of ['kafka', 'kurrentdb', 'postgres']) expect(services[name]!.healthcheck?.test.length).toBeGreaterThan(0);
+    for (const name of ['kafka', 'kurrentdb', 'postgres'])
+      expect(services[name]!.healthcheck?.test.length).toBeGreaterThan(0);
     expect(services.billing!.ports).toContain('3000:3000');
   });
 });

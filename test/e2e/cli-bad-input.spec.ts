@@ -2,13 +2,35 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WORKED_EXAMPLE, billing, ndjson, tempDir } from '../support/cli';
 
-const valid = (id: string, data: Record<string, unknown> = { orgId: 'acme', idId: 'm-1' }, extra: Record<string, unknown> = {}) =>
-  JSON.stringify({ specversion: '1.0', id, source: 'identity-platform', type: 'IdRegistered', time: '2025-10-12T09:30:00+09:00', data, ...extra });
+const valid = (
+  id: string,
+  data: Record<string, unknown> = { orgId: 'acme', idId: 'm-1' },
+  extra: Record<string, unknown> = {},
+) =>
+  JSON.stringify({
+    specversion: '1.0',
+    id,
+    source: 'identity-platform',
+    type: 'IdRegistered',
+    time: '2025-10-12T09:30:00+09:00',
+    data,
+    ...extra,
+  });
 
 /** Each bad input of the issue, with the field its reason must name. */
 const BAD_LINES: readonly [string, string, string][] = [
   ['not JSON', '{"specversion": "1.0", "id": ', 'not JSON'],
-  ['missing specversion', JSON.stringify({ id: 'b-1', source: 's', type: 'IdRegistered', time: '2025-10-12T09:30:00+09:00', data: { orgId: 'o', idId: 'i' } }), 'specversion'],
+  [
+    'missing specversion',
+    JSON.stringify({
+      id: 'b-1',
+      source: 's',
+      type: 'IdRegistered',
+      time: '2025-10-12T09:30:00+09:00',
+      data: { orgId: 'o', idId: 'i' },
+    }),
+    'specversion',
+  ],
   ['unknown type', valid('b-2', undefined, { type: 'IdExploded' }), 'type'],
   ['time without offset', valid('b-3', undefined, { time: '2025-10-12T09:30:00' }), 'time'],
   ['impossible date', valid('b-4', undefined, { time: '2025-02-30T09:30:00+09:00' }), 'time'],
@@ -24,7 +46,12 @@ describe('CLI: bad input', () => {
   const data = tempDir();
   const file = join(tempDir(), 'bad.ndjson');
   const store = ['--data', data, '--tariff', join(WORKED_EXAMPLE, 'tariff.json')];
-  const lines = [valid('good-1'), ...BAD_LINES.map(([, line]) => line), valid('good-2', { orgId: 'acme', idId: 'm-2' }), valid('good-1')];
+  const lines = [
+    valid('good-1'),
+    ...BAD_LINES.map(([, line]) => line),
+    valid('good-2', { orgId: 'acme', idId: 'm-2' }),
+    valid('good-1'),
+  ];
 
   beforeAll(() => writeFileSync(file, `${lines.join('\n')}\n`));
 
@@ -36,7 +63,9 @@ describe('CLI: bad input', () => {
 
   it('dead-letters each bad line exactly as received, with its file and line and a reason naming the field', async () => {
     const result = await billing(['dead-letters', '--format', 'ndjson', ...store]);
-    const letters = ndjson<{ id: string; receivedAt: string; source: string; reason: string; raw: string }>(result.stdout);
+    const letters = ndjson<{ id: string; receivedAt: string; source: string; reason: string; raw: string }>(
+      result.stdout,
+    );
     expect(letters).toHaveLength(BAD_LINES.length);
     BAD_LINES.forEach(([what, line, field], i) => {
       const letter = letters.find((l) => l.source === `${file}:${i + 2}`);
@@ -53,18 +82,24 @@ describe('CLI: bad input', () => {
   it('does not dead-letter the same line twice when the file is ingested again', async () => {
     const again = await billing(['ingest', file, ...store]);
     expect(JSON.parse(again.stdout)).toEqual({ accepted: 0, duplicates: 3, rejected: BAD_LINES.length });
-    expect(ndjson((await billing(['dead-letters', '--format', 'ndjson', ...store])).stdout)).toHaveLength(BAD_LINES.length);
+    expect(ndjson((await billing(['dead-letters', '--format', 'ndjson', ...store])).stdout)).toHaveLength(
+      BAD_LINES.length,
+    );
   });
 
   it('re-drives a dead letter once its cause is gone, and keeps the others', async () => {
-    const letters = ndjson<{ id: string; source: string }>((await billing(['dead-letters', '--format', 'ndjson', ...store])).stdout);
+    const letters = ndjson<{ id: string; source: string }>(
+      (await billing(['dead-letters', '--format', 'ndjson', ...store])).stdout,
+    );
     const future = letters.find((l) => l.source.endsWith(':7'))!;
     const result = await billing(['redrive', '--id', future.id, ...store], { env: { BILLING_MAX_CLOCK_SKEW: '100y' } });
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({ redriven: 1, stillRejected: 0 });
     const all = await billing(['redrive', '--all', ...store]);
     expect(JSON.parse(all.stdout)).toEqual({ redriven: 0, stillRejected: BAD_LINES.length - 1 });
-    expect(ndjson((await billing(['dead-letters', '--format', 'ndjson', ...store])).stdout)).toHaveLength(BAD_LINES.length - 1);
+    expect(ndjson((await billing(['dead-letters', '--format', 'ndjson', ...store])).stdout)).toHaveLength(
+      BAD_LINES.length - 1,
+    );
   });
 });
 
@@ -83,7 +118,13 @@ describe('CLI: usage and configuration errors', () => {
 
   it('exits 2 naming the field of a malformed tariff file', async () => {
     const tariff = join(tempDir(), 'tariff.json');
-    writeFileSync(tariff, JSON.stringify({ versions: [{ id: 'x', effectiveFrom: '2025-10-01', initialFee: { tiers: [{ upTo: null, amount: -1 }] } }], terms: [] }));
+    writeFileSync(
+      tariff,
+      JSON.stringify({
+        versions: [{ id: 'x', effectiveFrom: '2025-10-01', initialFee: { tiers: [{ upTo: null, amount: -1 }] } }],
+        terms: [],
+      }),
+    );
     const result = await billing(['charges', '--data', tempDir(), '--tariff', tariff]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('versions[0].initialFee.tiers[0].amount: must not be negative');

@@ -21,7 +21,10 @@ async function writeWorkload(file: string): Promise<void> {
  * (appending, or bringing the projections up to date), after its first committed batch.
  */
 async function ingestKilledDuring(phase: 'ingest' | 'projections', file: string, data: string): Promise<void> {
-  const child = spawn(process.execPath, [join(ROOT, 'bin/billing.js'), 'ingest', file, '--data', data], { cwd: ROOT, env: { ...process.env, DATABASE_URL: '' } });
+  const child = spawn(process.execPath, [join(ROOT, 'bin/billing.js'), 'ingest', file, '--data', data], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: '' },
+  });
   let stderr = '';
   await new Promise<void>((resolve, reject) => {
     child.stderr.on('data', (chunk: Buffer) => {
@@ -54,13 +57,21 @@ describe('CLI: ingest killed with SIGKILL, then run again', () => {
     const referenceSummary = JSON.parse(reference.stdout) as { accepted: number; duplicates: number; rejected: number };
     expect(rerunSummary.rejected).toBe(0);
     expect(rerunSummary.duplicates).toBeGreaterThan(0);
-    expect(rerunSummary.accepted + rerunSummary.duplicates).toBe(referenceSummary.accepted + referenceSummary.duplicates);
+    expect(rerunSummary.accepted + rerunSummary.duplicates).toBe(
+      referenceSummary.accepted + referenceSummary.duplicates,
+    );
 
-    const replay = JSON.parse((await billing(['replay', '--data', crashed])).stdout) as { events: number; equal: boolean };
+    const replay = JSON.parse((await billing(['replay', '--data', crashed])).stdout) as {
+      events: number;
+      equal: boolean;
+    };
     expect(replay).toMatchObject({ events: referenceSummary.accepted, equal: true });
 
     const asOf = ['close', '--as-of', '2026-10-01T01:00:00+09:00', '--format', 'ndjson'];
-    const [afterCrash, uninterrupted] = await Promise.all([billing([...asOf, '--data', crashed]), billing([...asOf, '--data', clean])]);
+    const [afterCrash, uninterrupted] = await Promise.all([
+      billing([...asOf, '--data', crashed]),
+      billing([...asOf, '--data', clean]),
+    ]);
     expect(ndjson(afterCrash.stdout).length).toBeGreaterThan(100);
     expect(afterCrash.stdout).toBe(uninterrupted.stdout);
   });

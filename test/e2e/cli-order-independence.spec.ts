@@ -29,7 +29,10 @@ describe('CLI: arrival order and redelivery', () => {
     writeFileSync(join(dir, 'in-order.ndjson'), `${lines.join('\n')}\n`);
     writeFileSync(join(dir, 'shuffled.ndjson'), `${shuffled.join('\n')}\n`);
 
-    const [inOrder, reshuffled] = await Promise.all([chargesAfter(join(dir, 'in-order.ndjson')), chargesAfter(join(dir, 'shuffled.ndjson'))]);
+    const [inOrder, reshuffled] = await Promise.all([
+      chargesAfter(join(dir, 'in-order.ndjson')),
+      chargesAfter(join(dir, 'shuffled.ndjson')),
+    ]);
 
     expect(inOrder.length).toBeGreaterThan(50);
     expect(reshuffled).toEqual(inOrder);

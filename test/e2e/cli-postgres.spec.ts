@@ -30,16 +30,44 @@ describe('CLI on PostgreSQL', () => {
   it('runs the worked example', async () => {
     const env = await freshDatabase();
     const tariff = ['--tariff', join(WORKED_EXAMPLE, 'tariff.json')];
-    expect(JSON.parse((await billing(['ingest', join(WORKED_EXAMPLE, 'events-1.ndjson'), ...tariff], { env })).stdout)).toEqual({ accepted: 15, duplicates: 0, rejected: 0 });
-    const october = await billing(['close', '--as-of', '2025-11-01T01:00:00+09:00', '--format', 'ndjson', ...tariff], { env });
-    expect(ndjson<Charge>(october.stdout).map(chargeRow).map((c) => [c.kind, c.quantity, c.amount])).toEqual([
-      ['initial-fee', 120, 300000], ['id-registration', 3, 300], ['monthly-fee', 2, 600],
+    expect(
+      JSON.parse((await billing(['ingest', join(WORKED_EXAMPLE, 'events-1.ndjson'), ...tariff], { env })).stdout),
+    ).toEqual({ accepted: 15, duplicates: 0, rejected: 0 });
+    const october = await billing(['close', '--as-of', '2025-11-01T01:00:00+09:00', '--format', 'ndjson', ...tariff], {
+      env,
+    });
+    expect(
+      ndjson<Charge>(october.stdout)
+        .map(chargeRow)
+        .map((c) => [c.kind, c.quantity, c.amount]),
+    ).toEqual([
+      ['initial-fee', 120, 300000],
+      ['id-registration', 3, 300],
+      ['monthly-fee', 2, 600],
     ]);
     await billing(['ingest', join(WORKED_EXAMPLE, 'events-2.ndjson'), ...tariff], { env });
-    const november = await billing(['close', '--as-of', '2025-12-01T02:00:00+09:00', '--format', 'ndjson', ...tariff], { env });
+    const november = await billing(['close', '--as-of', '2025-12-01T02:00:00+09:00', '--format', 'ndjson', ...tariff], {
+      env,
+    });
     expect(ndjson<Charge>(november.stdout).map(chargeRow)).toEqual([
-      { type: 'ChargeAdjusted', orgId: 'acme', kind: 'monthly-fee', period: '2025-10', revision: 1, quantity: -1, amount: -300 },
-      { type: 'ChargeIssued', orgId: 'acme', kind: 'monthly-fee', period: '2025-11', revision: 0, quantity: 1, amount: 300 },
+      {
+        type: 'ChargeAdjusted',
+        orgId: 'acme',
+        kind: 'monthly-fee',
+        period: '2025-10',
+        revision: 1,
+        quantity: -1,
+        amount: -300,
+      },
+      {
+        type: 'ChargeIssued',
+        orgId: 'acme',
+        kind: 'monthly-fee',
+        period: '2025-11',
+        revision: 0,
+        quantity: 1,
+        amount: 300,
+      },
     ]);
     expect(JSON.parse((await billing(['replay', ...tariff], { env })).stdout)).toMatchObject({ equal: true });
   });
@@ -61,7 +89,12 @@ describe('CLI on PostgreSQL', () => {
       expect(new Set(issuedByRace).size).toBe(issuedByRace.length);
       expect(issuedByRace.sort()).toEqual(issuedAlone.sort());
     }
-    const stored = (env: NodeJS.ProcessEnv) => billing(['charges', '--format', 'ndjson'], { env }).then((r) => ndjson<Charge>(r.stdout).map((c) => c.id).sort());
+    const stored = (env: NodeJS.ProcessEnv) =>
+      billing(['charges', '--format', 'ndjson'], { env }).then((r) =>
+        ndjson<Charge>(r.stdout)
+          .map((c) => c.id)
+          .sort(),
+      );
     expect(await stored(racing)).toEqual(await stored(reference));
   });
 });
@@ -86,7 +119,9 @@ describe('CLI on PostgreSQL: replay repairs tampered projections', () => {
     await billing(['ingest', join(WORKED_EXAMPLE, 'events-1.ndjson'), ...tariff], { env });
     await billing(['close', '--as-of', '2025-11-01T01:00:00+09:00', ...tariff], { env });
     const before = (await billing(['charges', '--format', 'ndjson', ...tariff], { env })).stdout;
-    const usageBefore = (await billing(['usage', '--org', 'acme', '--period', '2025-10', '--format', 'ndjson', ...tariff], { env })).stdout;
+    const usageBefore = (
+      await billing(['usage', '--org', 'acme', '--period', '2025-10', '--format', 'ndjson', ...tariff], { env })
+    ).stdout;
 
     const client = new Client({ connectionString: database.url });
     await client.connect();
@@ -97,14 +132,26 @@ describe('CLI on PostgreSQL: replay repairs tampered projections', () => {
     await client.end();
 
     // Small partitions: the tables are reconciled one share of the organisations at a time.
-    const repaired = JSON.parse((await billing(['replay', '--partition-events', '4', ...tariff], { env })).stdout) as { equal: boolean; partitions: number; differences: Record<string, number> };
+    const repaired = JSON.parse((await billing(['replay', '--partition-events', '4', ...tariff], { env })).stdout) as {
+      equal: boolean;
+      partitions: number;
+      differences: Record<string, number>;
+    };
     expect(repaired.partitions).toBeGreaterThan(1);
     expect(repaired.equal).toBe(false);
-    expect(repaired.differences).toEqual({ id_timelines: 2, usage_days: expect.any(Number), applications: 0, charges: 1 });
+    expect(repaired.differences).toEqual({
+      id_timelines: 2,
+      usage_days: expect.any(Number),
+      applications: 0,
+      charges: 1,
+    });
     expect(repaired.differences.usage_days).toBeGreaterThan(0);
 
     expect(JSON.parse((await billing(['replay', ...tariff], { env })).stdout)).toMatchObject({ equal: true });
     expect((await billing(['charges', '--format', 'ndjson', ...tariff], { env })).stdout).toBe(before);
-    expect((await billing(['usage', '--org', 'acme', '--period', '2025-10', '--format', 'ndjson', ...tariff], { env })).stdout).toBe(usageBefore);
+    expect(
+      (await billing(['usage', '--org', 'acme', '--period', '2025-10', '--format', 'ndjson', ...tariff], { env }))
+        .stdout,
+    ).toBe(usageBefore);
   });
 });

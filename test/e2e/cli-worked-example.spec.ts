@@ -1,7 +1,13 @@
 import { join } from 'node:path';
 import { WORKED_EXAMPLE, billing, chargeRow, ndjson, tempDir } from '../support/cli';
 
-type ChargeCloudEvent = Parameters<typeof chargeRow>[0] & { id: string; specversion: string; source: string; subject: string; data: { chargeId: string; adjusts: string | null } };
+type ChargeCloudEvent = Parameters<typeof chargeRow>[0] & {
+  id: string;
+  specversion: string;
+  source: string;
+  subject: string;
+  data: { chargeId: string; adjusts: string | null };
+};
 
 /** The spec's worked example (billing-rules.md §6, examples/worked-example/expected.md) through the real CLI. */
 describe('CLI: the worked example', () => {
@@ -22,11 +28,40 @@ describe('CLI: the worked example', () => {
   it('closes October at its end plus the grace', async () => {
     const charges = await close('2025-11-01T01:00:00+09:00');
     expect(charges.map(chargeRow)).toEqual([
-      { type: 'ChargeIssued', orgId: 'acme', kind: 'initial-fee', period: '2025-10', revision: 0, quantity: 120, amount: 300000 },
-      { type: 'ChargeIssued', orgId: 'acme', kind: 'id-registration', period: '2025-10', revision: 0, quantity: 3, amount: 300 },
-      { type: 'ChargeIssued', orgId: 'acme', kind: 'monthly-fee', period: '2025-10', revision: 0, quantity: 2, amount: 600 },
+      {
+        type: 'ChargeIssued',
+        orgId: 'acme',
+        kind: 'initial-fee',
+        period: '2025-10',
+        revision: 0,
+        quantity: 120,
+        amount: 300000,
+      },
+      {
+        type: 'ChargeIssued',
+        orgId: 'acme',
+        kind: 'id-registration',
+        period: '2025-10',
+        revision: 0,
+        quantity: 3,
+        amount: 300,
+      },
+      {
+        type: 'ChargeIssued',
+        orgId: 'acme',
+        kind: 'monthly-fee',
+        period: '2025-10',
+        revision: 0,
+        quantity: 2,
+        amount: 600,
+      },
     ]);
-    expect(charges[2]).toMatchObject({ specversion: '1.0', source: 'smartme-billing', subject: 'acme', time: '2025-11-01T01:00:00+09:00' });
+    expect(charges[2]).toMatchObject({
+      specversion: '1.0',
+      source: 'smartme-billing',
+      subject: 'acme',
+      time: '2025-11-01T01:00:00+09:00',
+    });
   });
 
   it('issues nothing on a second close', async () => {
@@ -41,32 +76,83 @@ describe('CLI: the worked example', () => {
   it('adjusts October for the late revocation, linked to the original, and closes November', async () => {
     const charges = await close('2025-12-01T02:00:00+09:00');
     expect(charges.map(chargeRow)).toEqual([
-      { type: 'ChargeAdjusted', orgId: 'acme', kind: 'monthly-fee', period: '2025-10', revision: 1, quantity: -1, amount: -300 },
-      { type: 'ChargeIssued', orgId: 'acme', kind: 'monthly-fee', period: '2025-11', revision: 0, quantity: 1, amount: 300 },
+      {
+        type: 'ChargeAdjusted',
+        orgId: 'acme',
+        kind: 'monthly-fee',
+        period: '2025-10',
+        revision: 1,
+        quantity: -1,
+        amount: -300,
+      },
+      {
+        type: 'ChargeIssued',
+        orgId: 'acme',
+        kind: 'monthly-fee',
+        period: '2025-11',
+        revision: 0,
+        quantity: 1,
+        amount: 300,
+      },
     ]);
-    const listed = ndjson<ChargeCloudEvent>((await billing(['charges', '--org', 'acme', '--period', '2025-10', '--format', 'ndjson', ...store])).stdout);
+    const listed = ndjson<ChargeCloudEvent>(
+      (await billing(['charges', '--org', 'acme', '--period', '2025-10', '--format', 'ndjson', ...store])).stdout,
+    );
     const original = listed.find((c) => c.data.kind === 'monthly-fee' && c.data.revision === 0)!;
     expect(charges[0]!.data.adjusts).toBe(original.data.chargeId);
   });
 
   it('closes December and the billing year 2025', async () => {
     expect((await close('2026-01-01T02:00:00+09:00')).map(chargeRow)).toEqual([
-      { type: 'ChargeIssued', orgId: 'acme', kind: 'monthly-fee', period: '2025-12', revision: 0, quantity: 1, amount: 300 },
-      { type: 'ChargeIssued', orgId: 'acme', kind: 'verification', period: '2025', revision: 0, quantity: 7, amount: 70 },
+      {
+        type: 'ChargeIssued',
+        orgId: 'acme',
+        kind: 'monthly-fee',
+        period: '2025-12',
+        revision: 0,
+        quantity: 1,
+        amount: 300,
+      },
+      {
+        type: 'ChargeIssued',
+        orgId: 'acme',
+        kind: 'verification',
+        period: '2025',
+        revision: 0,
+        quantity: 7,
+        amount: 70,
+      },
     ]);
   });
 
   it('shows the counters behind a month and a year', async () => {
     const october = await billing(['usage', '--org', 'acme', '--period', '2025-10', '--format', 'ndjson', ...store]);
-    expect(JSON.parse(october.stdout)).toEqual({ orgId: 'acme', period: '2025-10', registrations: 3, activeAtMonthEnd: 1 });
+    expect(JSON.parse(october.stdout)).toEqual({
+      orgId: 'acme',
+      period: '2025-10',
+      registrations: 3,
+      activeAtMonthEnd: 1,
+    });
     const year = await billing(['usage', '--org', 'acme', '--period', '2025', '--format', 'ndjson', ...store]);
-    expect(JSON.parse(year.stdout)).toEqual({ orgId: 'acme', period: '2025', verificationsCounted: 7, verificationsInternal: 4 });
+    expect(JSON.parse(year.stdout)).toEqual({
+      orgId: 'acme',
+      period: '2025',
+      verificationsCounted: 7,
+      verificationsInternal: 4,
+    });
   });
 
   it('lists the application as accepted under the 2025-10 terms', async () => {
     const result = await billing(['contracts', '--format', 'ndjson', ...store]);
     expect(ndjson(result.stdout)).toEqual([
-      { orgId: 'acme', type: 'ContractOpened', appliedOn: '2025-10-05', status: 'accepted', reason: null, termsVersion: '2025-10' },
+      {
+        orgId: 'acme',
+        type: 'ContractOpened',
+        appliedOn: '2025-10-05',
+        status: 'accepted',
+        reason: null,
+        termsVersion: '2025-10',
+      },
     ]);
   });
 
@@ -86,7 +172,9 @@ describe('CLI: the worked example', () => {
 
   it('recomputes a period with no difference to what was issued', async () => {
     const result = await billing(['recompute', '--period', '2025-10', '--dry-run', '--format', 'ndjson', ...store]);
-    expect(ndjson(result.stdout).map((row) => [row.kind, row.issuedAmount, row.recomputedAmount, row.amountDifference])).toEqual([
+    expect(
+      ndjson(result.stdout).map((row) => [row.kind, row.issuedAmount, row.recomputedAmount, row.amountDifference]),
+    ).toEqual([
       ['id-registration', 300, 300, 0],
       ['initial-fee', 300000, 300000, 0],
       ['monthly-fee', 300, 300, 0],

@@ -28,9 +28,23 @@ describe('close through the SQL projections equals the domain decision on the fo
   it('issues the same charges, organisations with and without a closing date alike', async () => {
     const lines = [...workload({ seed: 11, organisations: 12, events: 6_000 })];
     // Closing dates inside months, in the middle of the workload's span.
-    const closings = [['org-00001', '2026-03-17'], ['org-00004', '2026-06-09'], ['org-00007', '2025-12-31'], ['org-00009', '2026-08-02']] as const;
+    const closings = [
+      ['org-00001', '2026-03-17'],
+      ['org-00004', '2026-06-09'],
+      ['org-00007', '2025-12-31'],
+      ['org-00009', '2026-08-02'],
+    ] as const;
     for (const [orgId, closedOn] of closings) {
-      lines.push(JSON.stringify({ specversion: '1.0', id: `close-${orgId}`, source: 'contract-management', type: 'ContractClosed', time: `${closedOn}T12:00:00+09:00`, data: { orgId, closedOn } }));
+      lines.push(
+        JSON.stringify({
+          specversion: '1.0',
+          id: `close-${orgId}`,
+          source: 'contract-management',
+          type: 'ContractClosed',
+          time: `${closedOn}T12:00:00+09:00`,
+          data: { orgId, closedOn },
+        }),
+      );
     }
     async function* inputs(): AsyncGenerator<RawInput> {
       for (const [i, line] of lines.entries()) yield { raw: Buffer.from(line), source: `test:${i + 1}` };
@@ -40,11 +54,14 @@ describe('close through the SQL projections equals the domain decision on the fo
     await runtime.projector.catchUp();
 
     const state = initialBillingState({ deduplicate: false });
-    for await (const batch of runtime.events.readAll({ after: 0n })) for (const record of batch) evolve(state, record.event as StoredEvent);
+    for await (const batch of runtime.events.readAll({ after: 0n }))
+      for (const record of batch) evolve(state, record.event as StoredEvent);
     const asOfMs = parseInstant('2026-11-01T01:00:00+09:00').epochMs;
     const expected = decide({ asOfMs, closeGraceMs: runtime.settings.closeGraceMs }, state, runtime.settings.tariff);
     expect(expected.length).toBeGreaterThan(100);
-    expect(expected.filter((charge) => closings.some(([orgId]) => charge.data.orgId === orgId)).length).toBeGreaterThan(0);
+    expect(expected.filter((charge) => closings.some(([orgId]) => charge.data.orgId === orgId)).length).toBeGreaterThan(
+      0,
+    );
 
     const report = await runtime.close.close(asOfMs);
     expect(report.problems).toEqual([]);

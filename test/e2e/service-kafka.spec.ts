@@ -11,18 +11,44 @@ import { workload } from '../workload/workload';
 import { WORKED_EXAMPLE, billing, ndjson, tempDir } from '../support/cli';
 import { ServiceProcess } from '../support/service-process';
 
-type CloudEvent = { id: string; type: string; data: Record<string, unknown> & { orgId?: string; holderOrgId?: string } };
+type CloudEvent = {
+  id: string;
+  type: string;
+  data: Record<string, unknown> & { orgId?: string; holderOrgId?: string };
+};
 type ChargeEvent = { id: string; data: { orgId: string } };
 
 const INVALID_LINES = [
   'not json at all',
-  JSON.stringify({ specversion: '1.0', id: 'bad-1', source: 'identity-platform', type: 'IdRegistered', time: '2025-10-12T09:30:00+09:00', data: { orgId: 'org-00001' } }),
-  JSON.stringify({ specversion: '1.0', id: 'bad-2', source: 'identity-platform', type: 'IdRegistered', time: '2025-10-12T09:30:00', data: { orgId: 'org-00001', idId: 'x' } }),
-  JSON.stringify({ specversion: '1.0', id: 'bad-3', source: 'identity-platform', type: 'IdFrobnicated', time: '2025-10-12T09:30:00+09:00', data: {} }),
+  JSON.stringify({
+    specversion: '1.0',
+    id: 'bad-1',
+    source: 'identity-platform',
+    type: 'IdRegistered',
+    time: '2025-10-12T09:30:00+09:00',
+    data: { orgId: 'org-00001' },
+  }),
+  JSON.stringify({
+    specversion: '1.0',
+    id: 'bad-2',
+    source: 'identity-platform',
+    type: 'IdRegistered',
+    time: '2025-10-12T09:30:00',
+    data: { orgId: 'org-00001', idId: 'x' },
+  }),
+  JSON.stringify({
+    specversion: '1.0',
+    id: 'bad-3',
+    source: 'identity-platform',
+    type: 'IdFrobnicated',
+    time: '2025-10-12T09:30:00+09:00',
+    data: {},
+  }),
 ];
 
 const orgOf = (event: CloudEvent) => String(event.data.orgId ?? event.data.holderOrgId);
-const isContract = (line: string) => /"type":"(ContractOpened|IdServiceAdded|HeadcountChanged|ContractClosed)"/.test(line);
+const isContract = (line: string) =>
+  /"type":"(ContractOpened|IdServiceAdded|HeadcountChanged|ContractClosed)"/.test(line);
 
 /**
  * The service through a real Kafka broker (issue 5): producers key messages by
@@ -52,15 +78,27 @@ describe('serve with Kafka and PostgreSQL', () => {
     const suffix = uniqueSuffix();
     const database = await createPostgresDatabase(pgServer.url);
     cleanups.push(() => database.drop());
-    const topics = { identity: `identity.events.${suffix}`, contracts: `billing.contracts.${suffix}`, charges: `billing.charges.${suffix}`, deadLetter: `billing.dead-letter.${suffix}` };
+    const topics = {
+      identity: `identity.events.${suffix}`,
+      contracts: `billing.contracts.${suffix}`,
+      charges: `billing.charges.${suffix}`,
+      deadLetter: `billing.dead-letter.${suffix}`,
+    };
     // Created up front, as in production: producing to a missing topic races its auto-creation.
     const admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ waitForLeaders: true, topics: Object.values(topics).map((topic) => ({ topic, numPartitions: 4 })) });
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: Object.values(topics).map((topic) => ({ topic, numPartitions: 4 })),
+    });
     await admin.disconnect();
     const env = {
-      KAFKA_BROKERS: kafkaServer.brokers.join(','), KAFKA_GROUP_ID: `billing-${suffix}`,
-      KAFKA_TOPIC_IDENTITY: topics.identity, KAFKA_TOPIC_CONTRACTS: topics.contracts, KAFKA_TOPIC_CHARGES: topics.charges, KAFKA_TOPIC_DEAD_LETTER: topics.deadLetter,
+      KAFKA_BROKERS: kafkaServer.brokers.join(','),
+      KAFKA_GROUP_ID: `billing-${suffix}`,
+      KAFKA_TOPIC_IDENTITY: topics.identity,
+      KAFKA_TOPIC_CONTRACTS: topics.contracts,
+      KAFKA_TOPIC_CHARGES: topics.charges,
+      KAFKA_TOPIC_DEAD_LETTER: topics.deadLetter,
       DATABASE_URL: database.url,
     };
     const startService = async () => {
@@ -72,7 +110,9 @@ describe('serve with Kafka and PostgreSQL', () => {
       const client = new Client({ connectionString: database.url });
       await client.connect();
       try {
-        const { rows } = await client.query<{ count: number }>("SELECT count(*)::int AS count FROM billing_events WHERE type NOT LIKE 'Charge%'");
+        const { rows } = await client.query<{ count: number }>(
+          "SELECT count(*)::int AS count FROM billing_events WHERE type NOT LIKE 'Charge%'",
+        );
         return rows[0]!.count;
       } finally {
         await client.end();
@@ -94,13 +134,20 @@ describe('serve with Kafka and PostgreSQL', () => {
         // invalid input is produced as it is
       }
       const topic = isContract(line) ? topics.contracts : topics.identity;
-      const message: Message = event?.data && i % 3 === 0 && !isContract(line) && event.type !== 'IdFrobnicated' && typeof event.id === 'string' && line.includes('+09:00')
-        ? binaryMessage(event, line)
-        : { key: event?.data ? orgOf(event) : 'unknown', value: line };
+      const message: Message =
+        event?.data &&
+        i % 3 === 0 &&
+        !isContract(line) &&
+        event.type !== 'IdFrobnicated' &&
+        typeof event.id === 'string' &&
+        line.includes('+09:00')
+          ? binaryMessage(event, line)
+          : { key: event?.data ? orgOf(event) : 'unknown', value: line };
       byTopic.set(topic, [...(byTopic.get(topic) ?? []), message]);
     });
     for (const [topic, messages] of byTopic) {
-      for (let i = 0; i < messages.length; i += 5000) await producer.send({ topic, messages: messages.slice(i, i + 5000) });
+      for (let i = 0; i < messages.length; i += 5000)
+        await producer.send({ topic, messages: messages.slice(i, i + 5000) });
     }
     await producer.disconnect();
   }
@@ -110,26 +157,41 @@ describe('serve with Kafka and PostgreSQL', () => {
     return {
       key: orgOf(event),
       value: JSON.stringify(data),
-      headers: { ce_specversion: String(specversion), ce_id: String(id), ce_source: String(source), ce_type: String(type), ce_time: String(time), 'content-type': 'application/json' },
+      headers: {
+        ce_specversion: String(specversion),
+        ce_id: String(id),
+        ce_source: String(source),
+        ce_type: String(type),
+        ce_time: String(time),
+        'content-type': 'application/json',
+      },
     };
   }
 
   /** What the CLI issues for the same valid events and closes: the reference. */
-  async function referenceCharges(batches: readonly (readonly string[])[], closes: readonly string[][]): Promise<ChargeEvent[]> {
+  async function referenceCharges(
+    batches: readonly (readonly string[])[],
+    closes: readonly string[][],
+  ): Promise<ChargeEvent[]> {
     const data = ['--data', tempDir()];
     const issued: ChargeEvent[] = [];
     for (const [i, lines] of batches.entries()) {
       const file = join(tempDir(), `batch-${i}.ndjson`);
       writeFileSync(file, `${lines.join('\n')}\n`);
       expect((await billing(['ingest', file, ...data])).code).toBe(0);
-      for (const asOf of closes[i] ?? []) issued.push(...ndjson<ChargeEvent>((await billing(['close', '--as-of', asOf, '--format', 'ndjson', ...data])).stdout));
+      for (const asOf of closes[i] ?? [])
+        issued.push(
+          ...ndjson<ChargeEvent>((await billing(['close', '--as-of', asOf, '--format', 'ndjson', ...data])).stdout),
+        );
     }
     return issued;
   }
 
   it('ingests from Kafka, closes, and publishes exactly the expected charges; invalid input goes to the dead-letter topic', async () => {
     const { topics, env: _env, startService, storedInputEvents } = await world();
-    const generated = [...workload({ seed: 21, organisations: 25, events: 3000, duplicateShare: 0.03, lateShare: 0.02 })];
+    const generated = [
+      ...workload({ seed: 21, organisations: 25, events: 3000, duplicateShare: 0.03, lateShare: 0.02 }),
+    ];
     const first = [...readFileSync(join(WORKED_EXAMPLE, 'events-1.ndjson'), 'utf8').trim().split('\n'), ...generated];
     const second = readFileSync(join(WORKED_EXAMPLE, 'events-2.ndjson'), 'utf8').trim().split('\n');
     const closes = [['2025-11-01T01:00:00+09:00'], ['2025-12-01T02:00:00+09:00', '2026-10-01T01:00:00+09:00']];
@@ -138,10 +200,18 @@ describe('serve with Kafka and PostgreSQL', () => {
 
     const service = await startService();
     await produce(topics, [...first, ...INVALID_LINES]);
-    await waitFor(async () => (await storedInputEvents()) === uniqueValid - second.length, 60_000, () => 'first batch stored');
+    await waitFor(
+      async () => (await storedInputEvents()) === uniqueValid - second.length,
+      60_000,
+      () => 'first batch stored',
+    );
     for (const asOf of closes[0]!) await service.post(`/v1/admin/close?asOf=${encodeURIComponent(asOf)}`);
     await produce(topics, second);
-    await waitFor(async () => (await storedInputEvents()) === uniqueValid, 60_000, () => 'second batch stored');
+    await waitFor(
+      async () => (await storedInputEvents()) === uniqueValid,
+      60_000,
+      () => 'second batch stored',
+    );
     for (const asOf of closes[1]!) await service.post(`/v1/admin/close?asOf=${encodeURIComponent(asOf)}`);
 
     const published = await readMessages(kafka, topics.charges, reference.length, 60_000);
@@ -165,15 +235,24 @@ describe('serve with Kafka and PostgreSQL', () => {
     await produce(topics, lines);
 
     const crashing = await startService();
-    await waitFor(async () => (await storedInputEvents()) >= 4000, 60_000, () => 'part of the stream stored');
+    await waitFor(
+      async () => (await storedInputEvents()) >= 4000,
+      60_000,
+      () => 'part of the stream stored',
+    );
     await crashing.kill();
     const stored = await storedInputEvents();
     expect(stored).toBeLessThan(uniqueValid);
 
     const restarted = await startService();
-    await waitFor(async () => (await storedInputEvents()) === uniqueValid, 120_000, () => 'whole stream stored after restart');
+    await waitFor(
+      async () => (await storedInputEvents()) === uniqueValid,
+      120_000,
+      () => 'whole stream stored after restart',
+    );
     const asOf = '2026-10-01T01:00:00+09:00';
-    const issued = (await restarted.post<{ issued: ChargeEvent[] }>(`/v1/admin/close?asOf=${encodeURIComponent(asOf)}`)).issued;
+    const issued = (await restarted.post<{ issued: ChargeEvent[] }>(`/v1/admin/close?asOf=${encodeURIComponent(asOf)}`))
+      .issued;
     await restarted.stop();
 
     const replay = await billing(['replay'], { env });
@@ -191,7 +270,11 @@ describe('serve with Kafka and PostgreSQL', () => {
 
     const [one, two] = await Promise.all([startService(), startService()]);
     await produce(topics, redelivered);
-    await waitFor(async () => (await storedInputEvents()) === uniqueValid, 120_000, () => 'stream stored by two instances');
+    await waitFor(
+      async () => (await storedInputEvents()) === uniqueValid,
+      120_000,
+      () => 'stream stored by two instances',
+    );
 
     const admin = kafka.admin();
     await admin.connect();
@@ -210,14 +293,33 @@ describe('serve with Kafka and PostgreSQL', () => {
 
   it('closes a period on its own when the clock passes its end plus the grace, and publishes the charges', async () => {
     const { topics, env } = await world();
-    const service = await ServiceProcess.start({ ...env, BILLING_CLOCK_START: '2025-11-01T00:59:50+09:00', SCHEDULER_INTERVAL: '1s' });
+    const service = await ServiceProcess.start({
+      ...env,
+      BILLING_CLOCK_START: '2025-11-01T00:59:50+09:00',
+      SCHEDULER_INTERVAL: '1s',
+    });
     cleanups.push(() => service.stop());
-    const response = await fetch(`${service.base}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: readFileSync(join(WORKED_EXAMPLE, 'events-1.ndjson')) });
+    const response = await fetch(`${service.base}/v1/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-ndjson' },
+      body: readFileSync(join(WORKED_EXAMPLE, 'events-1.ndjson')),
+    });
     expect(response.status).toBe(200);
 
     const published = await readMessages(kafka, topics.charges, 3, 60_000);
-    expect(published.map((m) => JSON.parse(m.value!.toString()) as { type: string; time: string; data: { kind: string; period: string; amount: number } })
-      .map(({ type, data }) => [type, data.kind, data.period, data.amount]).sort()).toEqual([
+    expect(
+      published
+        .map(
+          (m) =>
+            JSON.parse(m.value!.toString()) as {
+              type: string;
+              time: string;
+              data: { kind: string; period: string; amount: number };
+            },
+        )
+        .map(({ type, data }) => [type, data.kind, data.period, data.amount])
+        .sort(),
+    ).toEqual([
       ['ChargeIssued', 'id-registration', '2025-10', 300],
       ['ChargeIssued', 'initial-fee', '2025-10', 300000],
       ['ChargeIssued', 'monthly-fee', '2025-10', 600],

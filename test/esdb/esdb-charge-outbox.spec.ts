@@ -25,7 +25,11 @@ describe('EsdbChargeOutbox (on the in-memory fake client)', () => {
     expect(await restarted.publishedCheckpoint()).toBe(await outbox.publishedCheckpoint());
     expect(await restarted.pending(10)).toEqual([]);
     const checkpoints = fake.streamRecords('billing-outbox-checkpoint');
-    expect(checkpoints.every((e) => e.type === 'BillingOutboxCheckpoint' && typeof (e.data as { position: unknown }).position === 'string')).toBe(true);
+    expect(
+      checkpoints.every(
+        (e) => e.type === 'BillingOutboxCheckpoint' && typeof (e.data as { position: unknown }).position === 'string',
+      ),
+    ).toBe(true);
   });
 
   it('remembers ids marked before the scan reached them, and refuses a bad limit', async () => {

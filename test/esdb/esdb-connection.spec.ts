@@ -1,5 +1,9 @@
 import { ConfigurationError } from '../../libs/adapters/src/config/tariff-file';
-import { esdbConnectionFromEnv, parseEsdbConnectionString, redactConnectionString } from '../../libs/adapters/src/esdb/esdb-connection';
+import {
+  esdbConnectionFromEnv,
+  parseEsdbConnectionString,
+  redactConnectionString,
+} from '../../libs/adapters/src/esdb/esdb-connection';
 
 describe('EVENTSTORE_CONNECTION_STRING', () => {
   it('is null when unset or blank: the SQL store is used', () => {
@@ -16,11 +20,19 @@ describe('EVENTSTORE_CONNECTION_STRING', () => {
       tls: false,
       redacted: 'esdb://kurrentdb:2113?tls=false',
     });
-    const cluster = parseEsdbConnectionString('esdb://admin:changeit@node1,node2:2114,[::1]:2115/?nodePreference=Leader&tlsCAFile=%2Fca.crt&keep-alive-interval=10000');
-    expect(cluster.hosts).toEqual([{ host: 'node1', port: 2113 }, { host: 'node2', port: 2114 }, { host: '[::1]', port: 2115 }]);
+    const cluster = parseEsdbConnectionString(
+      'esdb://admin:changeit@node1,node2:2114,[::1]:2115/?nodePreference=Leader&tlsCAFile=%2Fca.crt&keep-alive-interval=10000',
+    );
+    expect(cluster.hosts).toEqual([
+      { host: 'node1', port: 2113 },
+      { host: 'node2', port: 2114 },
+      { host: '[::1]', port: 2115 },
+    ]);
     expect(cluster.username).toBe('admin');
     expect(cluster.tls).toBe(true);
-    expect(cluster.redacted).toBe('esdb://admin:***@node1,node2:2114,[::1]:2115/?nodePreference=Leader&tlsCAFile=%2Fca.crt&keep-alive-interval=10000');
+    expect(cluster.redacted).toBe(
+      'esdb://admin:***@node1,node2:2114,[::1]:2115/?nodePreference=Leader&tlsCAFile=%2Fca.crt&keep-alive-interval=10000',
+    );
     expect(parseEsdbConnectionString('esdb+discover://user:p%40ss@cluster.example.com').discover).toBe(true);
   });
 

@@ -13,10 +13,22 @@ import { EventStoreDBClient, NO_STREAM } from '@eventstore/db-client';
 import { EventRecord } from '@smartme/ports';
 import { EsdbChargeOutbox } from '../../libs/adapters/src/esdb/esdb-charge-outbox';
 import { eventDataOf, prepareEvent } from '../../libs/adapters/src/esdb/esdb-event-mapping';
-import { EsdbAppendInterruptedError, EsdbEventStore, EsdbEventStoreOptions } from '../../libs/adapters/src/esdb/esdb-event-store';
+import {
+  EsdbAppendInterruptedError,
+  EsdbEventStore,
+  EsdbEventStoreOptions,
+} from '../../libs/adapters/src/esdb/esdb-event-store';
 import { claimEventOf } from '../../libs/adapters/src/esdb/esdb-guard';
 import { esdbEventIdOf } from '../../libs/adapters/src/esdb/esdb-names';
-import { OutboxEntry, StoreUnderTest, chargeIssued, eventStoreContract, idRegistered, readEverything, uniquePrefix } from '../contract/event-store.contract';
+import {
+  OutboxEntry,
+  StoreUnderTest,
+  chargeIssued,
+  eventStoreContract,
+  idRegistered,
+  readEverything,
+  uniquePrefix,
+} from '../contract/event-store.contract';
 
 /** What the spec files provide: the store and its client, from which the shared suite's subject is made. */
 export interface EsdbStoreUnderTest {
@@ -87,7 +99,11 @@ function esdbOwnCases(current: () => EsdbSubject): void {
     await outbox.markPublished(earlier.map((charge) => charge.event.id));
     expect(await outbox.backlog()).toBe(0);
 
-    const outcomes = await store().appendCharges([chargeIssued(`${p}-1`), chargeIssued(`${p}-2`, 'beta'), chargeIssued(`${p}-3`)]);
+    const outcomes = await store().appendCharges([
+      chargeIssued(`${p}-1`),
+      chargeIssued(`${p}-2`, 'beta'),
+      chargeIssued(`${p}-3`),
+    ]);
     expect((await outbox.pending(2)).map((c) => c.event.id)).toEqual([`${p}-1`, `${p}-2`]);
     await outbox.markPublished([`${p}-1`, `${p}-3`]);
     expect((await outbox.pending(10)).map((c) => c.event.id)).toEqual([`${p}-2`]);
@@ -114,7 +130,8 @@ function esdbOwnCases(current: () => EsdbSubject): void {
     const { events } = await readEverything(store(), head);
     expect(events.map((e) => e.event.id).sort()).toEqual([...ids].sort());
     ids.forEach((id, i) => {
-      const a = mine![i]!, b = theirs![i]!;
+      const a = mine![i]!,
+        b = theirs![i]!;
       expect(a.position).toBe(b.position);
       expect([a.status, b.status].filter((status) => status === 'appended')).toHaveLength(1);
       const loser = a.status === 'appended' ? b : a;
@@ -128,13 +145,20 @@ function esdbOwnCases(current: () => EsdbSubject): void {
   async function diedAfterClaiming(record: EventRecord, appended: boolean): Promise<void> {
     const prepared = prepareEvent(record, store().names, { outbox: false });
     const last = await lastRevision(prepared.stream);
-    await current().client.appendToStream(store().names.guard(prepared.esdbEventId), claimEventOf(prepared, last), { expectedRevision: NO_STREAM });
+    await current().client.appendToStream(store().names.guard(prepared.esdbEventId), claimEventOf(prepared, last), {
+      expectedRevision: NO_STREAM,
+    });
     if (appended) await current().client.appendToStream(prepared.stream, eventDataOf(prepared));
   }
 
   async function lastRevision(stream: string): Promise<bigint | null> {
     try {
-      for await (const resolved of current().client.readStream(stream, { direction: 'backwards', fromRevision: 'end', maxCount: 1 })) return resolved.event?.revision ?? null;
+      for await (const resolved of current().client.readStream(stream, {
+        direction: 'backwards',
+        fromRevision: 'end',
+        maxCount: 1,
+      }))
+        return resolved.event?.revision ?? null;
     } catch {
       return null;
     }
@@ -182,7 +206,9 @@ function esdbOwnCases(current: () => EsdbSubject): void {
     const p = uniquePrefix();
     const patient = current().another({ claimLeaseMs: 60_000, claimWaitMs: 300 });
     await diedAfterClaiming(idRegistered(`${p}-1`), false);
-    await expect(patient.append([idRegistered(`${p}-2`), idRegistered(`${p}-1`)])).rejects.toThrow(EsdbAppendInterruptedError);
+    await expect(patient.append([idRegistered(`${p}-2`), idRegistered(`${p}-1`)])).rejects.toThrow(
+      EsdbAppendInterruptedError,
+    );
     // What could be stored was: the retry finds it.
     expect((await patient.locate(`${p}-2`))?.status).toBe('stored');
     expect((await patient.locate(`${p}-1`))?.status).toBe('in-doubt');

@@ -10,7 +10,8 @@ import { FakeEsdbClient } from './fake-esdb-client';
  */
 esdbEventStoreContract('EventStoreDB adapter on an in-memory fake client (logic only, not a server)', async () => {
   const fake = new FakeEsdbClient();
-  const storeOf = (options: EsdbEventStoreOptions = {}): EsdbEventStore => new EsdbEventStore(fake.asClient(), { readPageSize: 37, ...options });
+  const storeOf = (options: EsdbEventStoreOptions = {}): EsdbEventStore =>
+    new EsdbEventStore(fake.asClient(), { readPageSize: 37, ...options });
   const subjectOf = (store: EsdbEventStore): EsdbStoreUnderTest => ({
     store,
     client: fake.asClient(),

@@ -3,7 +3,10 @@ import { ESDB_EVENT_ID_NAMESPACE, EsdbStreamNames, esdbEventIdOf } from '../../l
 
 /** RFC 9562 UUIDv5, written out independently of the uuid package. */
 function referenceUuidV5(name: string, namespace: string): string {
-  const hash = createHash('sha1').update(Buffer.from(namespace.replace(/-/g, ''), 'hex')).update(Buffer.from(name, 'utf8')).digest();
+  const hash = createHash('sha1')
+    .update(Buffer.from(namespace.replace(/-/g, ''), 'hex'))
+    .update(Buffer.from(name, 'utf8'))
+    .digest();
   hash[6] = (hash[6]! & 0x0f) | 0x50;
   hash[8] = (hash[8]! & 0x3f) | 0x80;
   const hex = hash.subarray(0, 16).toString('hex');
@@ -12,7 +15,13 @@ function referenceUuidV5(name: string, namespace: string): string {
 
 describe('ESDB event ids', () => {
   it('are the UUIDv5 of the CloudEvent id: the same id always maps to the same UUID', () => {
-    for (const id of ['0f8a4f7e-6a51-4c55-9d2e-1b9f8e6b2b11', 'evt-1', '株式会社アクメ🎌|x', ' padded ', 'a'.repeat(128)]) {
+    for (const id of [
+      '0f8a4f7e-6a51-4c55-9d2e-1b9f8e6b2b11',
+      'evt-1',
+      '株式会社アクメ🎌|x',
+      ' padded ',
+      'a'.repeat(128),
+    ]) {
       expect(esdbEventIdOf(id)).toBe(referenceUuidV5(id, ESDB_EVENT_ID_NAMESPACE));
       expect(esdbEventIdOf(id)).toBe(esdbEventIdOf(id));
       expect(esdbEventIdOf(id)).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
@@ -47,7 +56,14 @@ describe('EsdbStreamNames', () => {
   it('tells its organisation streams from guards, system and foreign streams', () => {
     const names = new EsdbStreamNames('t1a2b3');
     expect(names.isOrganisationStream('t1a2b3-org-acme')).toBe(true);
-    for (const other of ['t1a2b3-id-x', 't1a2b3-outbox-checkpoint', 'billing-org-acme', '$stats-127.0.0.1:2113', '$$t1a2b3-org-acme', '$ce-t1a2b3']) {
+    for (const other of [
+      't1a2b3-id-x',
+      't1a2b3-outbox-checkpoint',
+      'billing-org-acme',
+      '$stats-127.0.0.1:2113',
+      '$$t1a2b3-org-acme',
+      '$ce-t1a2b3',
+    ]) {
       expect(names.isOrganisationStream(other)).toBe(false);
     }
   });

@@ -1,15 +1,25 @@
-import { allPositionOf, positionFromText, positionToText, readStartFor, storePositionOf } from '../../libs/adapters/src/esdb/esdb-position';
+import {
+  allPositionOf,
+  positionFromText,
+  positionToText,
+  readStartFor,
+  storePositionOf,
+} from '../../libs/adapters/src/esdb/esdb-position';
 import { comparePositions } from '../../libs/adapters/src/esdb/esdb-log';
 
 describe('ESDB positions', () => {
   it('an event of ours is at (p, p): its store position is p', () => {
     expect(storePositionOf({ commit: 4242n, prepare: 4242n }, 'e')).toBe(4242n);
-    expect(storePositionOf({ commit: 9_223_372_036_854_775_807n, prepare: 9_223_372_036_854_775_807n }, 'e')).toBe(9_223_372_036_854_775_807n);
+    expect(storePositionOf({ commit: 9_223_372_036_854_775_807n, prepare: 9_223_372_036_854_775_807n }, 'e')).toBe(
+      9_223_372_036_854_775_807n,
+    );
     expect(allPositionOf(4242n)).toEqual({ commit: 4242n, prepare: 4242n });
   });
 
   it('refuses what would make positions ambiguous or missing', () => {
-    expect(() => storePositionOf({ commit: 500n, prepare: 420n }, 'event 3@billing-org-acme')).toThrow(/explicit transaction .*commit 500 ≠ prepare 420/);
+    expect(() => storePositionOf({ commit: 500n, prepare: 420n }, 'event 3@billing-org-acme')).toThrow(
+      /explicit transaction .*commit 500 ≠ prepare 420/,
+    );
     expect(() => storePositionOf(undefined, 'event 3@billing-org-acme')).toThrow(/22\.6 or later/);
     expect(() => storePositionOf({ commit: 0n, prepare: 0n }, 'e')).toThrow(/never sit at 0/);
   });
@@ -27,7 +37,9 @@ describe('ESDB positions', () => {
   });
 
   it('travels in JSON as decimal text, exactly, within a signed 64-bit integer', () => {
-    for (const value of [0n, 1n, 9_007_199_254_740_993n, 9_223_372_036_854_775_807n]) expect(positionFromText(positionToText(value), 'x')).toBe(value);
-    for (const bad of ['', '-1', '01', '1.5', '1e3', ' 1', 9, null, '9223372036854775808']) expect(() => positionFromText(bad, 'checkpoint')).toThrow(/checkpoint/);
+    for (const value of [0n, 1n, 9_007_199_254_740_993n, 9_223_372_036_854_775_807n])
+      expect(positionFromText(positionToText(value), 'x')).toBe(value);
+    for (const bad of ['', '-1', '01', '1.5', '1e3', ' 1', 9, null, '9223372036854775808'])
+      expect(() => positionFromText(bad, 'checkpoint')).toThrow(/checkpoint/);
   });
 });

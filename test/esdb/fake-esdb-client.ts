@@ -44,7 +44,15 @@ export class FakeEsdbClient {
   failAppendsTo: ((stream: string, events: readonly EventData[]) => boolean) | null = null;
 
   constructor(private readonly now: () => number = Date.now) {
-    this.write('$stats-127.0.0.1:2113', [{ id: '00000000-0000-4000-8000-000000000001', type: '$statsCollected', contentType: 'application/json', data: {}, metadata: undefined } as EventData]);
+    this.write('$stats-127.0.0.1:2113', [
+      {
+        id: '00000000-0000-4000-8000-000000000001',
+        type: '$statsCollected',
+        contentType: 'application/json',
+        data: {},
+        metadata: undefined,
+      } as EventData,
+    ]);
   }
 
   /** This object where the adapter wants a client. */
@@ -52,7 +60,11 @@ export class FakeEsdbClient {
     return this as unknown as EventStoreDBClient;
   }
 
-  async appendToStream(streamName: string, events: EventData | EventData[], options: { expectedRevision?: AppendExpectedRevision } = {}): Promise<AppendResult> {
+  async appendToStream(
+    streamName: string,
+    events: EventData | EventData[],
+    options: { expectedRevision?: AppendExpectedRevision } = {},
+  ): Promise<AppendResult> {
     this.calls.appendToStream++;
     await tick();
     const list = Array.isArray(events) ? events : [events];
@@ -62,30 +74,57 @@ export class FakeEsdbClient {
     if (expected === 'no_stream' && stream.length > 0) {
       // ESDB's idempotency: the same first event ids again is the same write.
       if (list.every((event, i) => stream[i]?.id === event.id)) {
-        return { success: true, nextExpectedRevision: stream[list.length - 1]!.revision, position: positionOf(stream[list.length - 1]!) };
+        return {
+          success: true,
+          nextExpectedRevision: stream[list.length - 1]!.revision,
+          position: positionOf(stream[list.length - 1]!),
+        };
       }
       throw new WrongExpectedVersionError(undefined, { streamName, expected, current });
     }
-    if (typeof expected === 'bigint' && current !== expected) throw new WrongExpectedVersionError(undefined, { streamName, expected, current });
-    if (expected === 'stream_exists' && stream.length === 0) throw new WrongExpectedVersionError(undefined, { streamName, expected, current });
+    if (typeof expected === 'bigint' && current !== expected)
+      throw new WrongExpectedVersionError(undefined, { streamName, expected, current });
+    if (expected === 'stream_exists' && stream.length === 0)
+      throw new WrongExpectedVersionError(undefined, { streamName, expected, current });
     if (this.failAppendsTo?.(streamName, list)) throw new Error(`fake crash appending to ${streamName}`);
     const written = this.write(streamName, list);
     // Now and then the server writes its own events in between.
-    if (++this.appends % 7 === 0) this.write('$stats-127.0.0.1:2113', [{ id: randomishUuid(this.appends), type: '$statsCollected', contentType: 'application/json', data: { n: this.appends }, metadata: undefined } as EventData]);
+    if (++this.appends % 7 === 0)
+      this.write('$stats-127.0.0.1:2113', [
+        {
+          id: randomishUuid(this.appends),
+          type: '$statsCollected',
+          contentType: 'application/json',
+          data: { n: this.appends },
+          metadata: undefined,
+        } as EventData,
+      ]);
     const last = written[written.length - 1]!;
     return { success: true, nextExpectedRevision: last.revision, position: positionOf(last) };
   }
 
   async setStreamMetadata(streamName: string, metadata: Record<string, unknown>): Promise<AppendResult> {
-    return this.appendToStream(`$$${streamName}`, { id: randomishUuid(++this.appends), type: '$metadata', contentType: 'application/json', data: metadata, metadata: undefined } as EventData);
+    return this.appendToStream(`$$${streamName}`, {
+      id: randomishUuid(++this.appends),
+      type: '$metadata',
+      contentType: 'application/json',
+      data: metadata,
+      metadata: undefined,
+    } as EventData);
   }
 
-  readStream(streamName: string, options: { fromRevision?: 'start' | 'end' | bigint; maxCount?: number | bigint; direction?: Direction } = {}): AsyncIterable<{ event: unknown }> {
+  readStream(
+    streamName: string,
+    options: { fromRevision?: 'start' | 'end' | bigint; maxCount?: number | bigint; direction?: Direction } = {},
+  ): AsyncIterable<{ event: unknown }> {
     this.calls.readStream++;
     return this.streamEvents(streamName, options);
   }
 
-  private async *streamEvents(streamName: string, options: { fromRevision?: 'start' | 'end' | bigint; maxCount?: number | bigint; direction?: Direction }): AsyncGenerator<{ event: unknown }> {
+  private async *streamEvents(
+    streamName: string,
+    options: { fromRevision?: 'start' | 'end' | bigint; maxCount?: number | bigint; direction?: Direction },
+  ): AsyncGenerator<{ event: unknown }> {
     await tick();
     const stream = this.streams.get(streamName);
     if (!stream) throw new StreamNotFoundError(undefined, streamName);
@@ -102,23 +141,33 @@ export class FakeEsdbClient {
     for (const record of selected.slice(0, max)) yield { event: recordedOf(record) };
   }
 
-  readAll(options: { fromPosition?: 'start' | 'end' | Position; maxCount?: number | bigint; direction?: Direction } = {}): AsyncIterable<{ event: unknown }> {
+  readAll(
+    options: { fromPosition?: 'start' | 'end' | Position; maxCount?: number | bigint; direction?: Direction } = {},
+  ): AsyncIterable<{ event: unknown }> {
     this.calls.readAll++;
     return this.allEvents(options);
   }
 
-  private async *allEvents(options: { fromPosition?: 'start' | 'end' | Position; maxCount?: number | bigint; direction?: Direction }): AsyncGenerator<{ event: unknown }> {
+  private async *allEvents(options: {
+    fromPosition?: 'start' | 'end' | Position;
+    maxCount?: number | bigint;
+    direction?: Direction;
+  }): AsyncGenerator<{ event: unknown }> {
     await tick();
     const max = Number(options.maxCount ?? Number.MAX_SAFE_INTEGER);
     const from = options.fromPosition ?? (options.direction === 'backwards' ? 'end' : 'start');
     let selected: LogRecord[];
     if (options.direction === 'backwards') {
       const below = from === 'end' ? this.nextPosition : from === 'start' ? 0n : from.commit;
-      if (typeof from === 'object' && from.commit < this.nextPosition && !this.isRecordStart(from.commit)) throw new Error('Read All: the read appears to be at an invalid position');
+      if (typeof from === 'object' && from.commit < this.nextPosition && !this.isRecordStart(from.commit))
+        throw new Error('Read All: the read appears to be at an invalid position');
       selected = this.log.filter((record) => record.position < below).reverse();
     } else {
       const atOrAbove = from === 'start' ? 0n : from === 'end' ? this.nextPosition : from.commit;
-      if (typeof from === 'object' && (from.commit !== from.prepare || (from.commit < this.nextPosition && !this.isRecordStart(from.commit)))) {
+      if (
+        typeof from === 'object' &&
+        (from.commit !== from.prepare || (from.commit < this.nextPosition && !this.isRecordStart(from.commit)))
+      ) {
         throw new Error('Read All: the read appears to be at an invalid position');
       }
       selected = this.log.filter((record) => record.position >= atOrAbove);
@@ -129,7 +178,9 @@ export class FakeEsdbClient {
   async dispose(): Promise<void> {}
 
   /** Everything in a stream as stored (tests look at metadata). */
-  streamRecords(streamName: string): readonly { id: string; type: string; data: unknown; metadata: unknown; position: bigint }[] {
+  streamRecords(
+    streamName: string,
+  ): readonly { id: string; type: string; data: unknown; metadata: unknown; position: bigint }[] {
     return (this.streams.get(streamName) ?? []).map((record) => ({ ...recordedOf(record), position: record.position }));
   }
 
@@ -159,7 +210,9 @@ export class FakeEsdbClient {
         position: this.nextPosition,
       };
       // Records are as long as their content: positions are irregular, as on a server.
-      this.nextPosition += BigInt(100 + Buffer.byteLength(data) + Buffer.byteLength(metadata ?? '') + Buffer.byteLength(streamName));
+      this.nextPosition += BigInt(
+        100 + Buffer.byteLength(data) + Buffer.byteLength(metadata ?? '') + Buffer.byteLength(streamName),
+      );
       stream.push(record);
       this.log.push(record);
       return record;

@@ -14,16 +14,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import {
-  freePorts,
-  infraLog,
-  registerExitCleanup,
-  removeDir,
-  run,
-  secondsSince,
-  sleep,
-  tailOfFile,
-} from './util';
+import { freePorts, infraLog, registerExitCleanup, removeDir, run, secondsSince, sleep, tailOfFile } from './util';
 
 export const KAFKA_VERSION = '3.9.1';
 
@@ -142,7 +133,15 @@ export async function ensureKafkaLibs(): Promise<string> {
   try {
     await run(
       'mvn',
-      ['-B', '-q', '-f', POM_FILE, 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${partial}`],
+      [
+        '-B',
+        '-q',
+        '-f',
+        POM_FILE,
+        'dependency:copy-dependencies',
+        '-DincludeScope=runtime',
+        `-DoutputDirectory=${partial}`,
+      ],
       { timeoutMs: 10 * 60_000 },
     );
     fs.writeFileSync(path.join(partial, CACHE_MARKER), pomHash);

@@ -128,7 +128,16 @@ class Cluster implements ThrowawayPostgres {
   async stop(options: PostgresStopOptions = {}): Promise<void> {
     if (this.isRunning) {
       const postmasterPid = readPostmasterPid(this.dataDir);
-      await pgCtl(this.binDir, this.osUser, ['-D', this.dataDir, '-m', options.mode ?? 'fast', '-w', '-t', '60', 'stop']);
+      await pgCtl(this.binDir, this.osUser, [
+        '-D',
+        this.dataDir,
+        '-m',
+        options.mode ?? 'fast',
+        '-w',
+        '-t',
+        '60',
+        'stop',
+      ]);
       this.isRunning = false;
       // pg_ctl returns once postmaster.pid is deleted, which the postmaster does just *before* it
       // exits; wait for the process itself so that "stopped" really means gone (crash tests).
@@ -213,7 +222,16 @@ function logFileOf(baseDir: string): string {
 
 async function initCluster(binDir: string, osUser: ServerOsUser, baseDir: string): Promise<void> {
   // Fixed encoding/locale: results (ORDER BY on text, upper()) must not depend on the host's LANG.
-  const args = ['-D', dataDirOf(baseDir), '-U', SUPERUSER, '--auth=trust', '--encoding=UTF8', '--locale=C', '--no-sync'];
+  const args = [
+    '-D',
+    dataDirOf(baseDir),
+    '-U',
+    SUPERUSER,
+    '--auth=trust',
+    '--encoding=UTF8',
+    '--locale=C',
+    '--no-sync',
+  ];
   const [command, fullArgs] = asServerUser(osUser, path.join(binDir, 'initdb'), args);
   // cwd: the postgres user may not be allowed into the caller's cwd (e.g. under /root).
   await run(command, fullArgs, { cwd: baseDir, timeoutMs: 120_000 });

@@ -34,7 +34,9 @@ const SERVICES: Record<string, () => Promise<RunningService>> = {
     return {
       envLine: `KAFKA_BROKERS=${kafka.brokers.join(',')}`,
       stop: () => kafka.stop(),
-      died: kafka.exited.then((e) => `kafka (pid ${kafka.pid}) exited: code ${String(e.code)}, signal ${String(e.signal)}`),
+      died: kafka.exited.then(
+        (e) => `kafka (pid ${kafka.pid}) exited: code ${String(e.code)}, signal ${String(e.signal)}`,
+      ),
     };
   },
   postgres: async () => {

@@ -6,7 +6,11 @@
 import { Admin, IHeaders, Kafka, Message, Producer } from 'kafkajs';
 import { InputOutcome, RawInput } from '@smartme/application';
 import { KafkaEventConsumer } from '../../libs/adapters/src/kafka/event-consumer';
-import { KafkaDeadLetterPublisher, REASON_HEADER, SOURCE_HEADER } from '../../libs/adapters/src/kafka/kafka-dead-letter-publisher';
+import {
+  KafkaDeadLetterPublisher,
+  REASON_HEADER,
+  SOURCE_HEADER,
+} from '../../libs/adapters/src/kafka/kafka-dead-letter-publisher';
 import { KafkaConfig } from '../../libs/adapters/src/kafka/kafka-config';
 import { ProducerConnection } from '../../libs/adapters/src/kafka/producer-connection';
 import { ensureTopics } from '../../libs/adapters/src/kafka/topics';
@@ -14,7 +18,16 @@ import { SqlDeadLetterStore } from '../../libs/adapters/src/sql/sql-dead-letter-
 import { SqlEventStore } from '../../libs/adapters/src/sql/sql-event-store';
 import { kafkaBrokersForTests } from '../infra/kafka';
 import { TestDatabase, embeddedTestDatabase, readEverything } from '../contract/event-store.contract';
-import { headerText, ingestionOn, quietKafka, readMessages, recordingLogger, testKafkaConfig, uniqueSuffix, waitFor } from './support';
+import {
+  headerText,
+  ingestionOn,
+  quietKafka,
+  readMessages,
+  recordingLogger,
+  testKafkaConfig,
+  uniqueSuffix,
+  waitFor,
+} from './support';
 
 jest.setTimeout(60_000);
 
@@ -45,7 +58,12 @@ afterAll(async () => {
 });
 
 /** A consumer wired as the service wires it, except for the handler, which a test may wrap. */
-async function startConsumer(config: KafkaConfig, wrap: (ingest: (inputs: readonly RawInput[]) => Promise<InputOutcome[]>) => (inputs: readonly RawInput[]) => Promise<InputOutcome[]> = (ingest) => ingest) {
+async function startConsumer(
+  config: KafkaConfig,
+  wrap: (
+    ingest: (inputs: readonly RawInput[]) => Promise<InputOutcome[]>,
+  ) => (inputs: readonly RawInput[]) => Promise<InputOutcome[]> = (ingest) => ingest,
+) {
   const { ingestion } = ingestionOn(db.client);
   const dlqProducer = ProducerConnection.idempotent(kafka);
   const logger = recordingLogger();
@@ -68,7 +86,14 @@ function structured(id: string, type: string, data: object, time = '2025-10-12T0
 }
 
 function binaryHeaders(id: string, type: string, time?: string): IHeaders {
-  const headers: IHeaders = { ce_specversion: '1.0', ce_id: id, ce_source: 'identity-platform', ce_type: type, 'content-type': 'application/json', traceparent: '00-abc-def-01' };
+  const headers: IHeaders = {
+    ce_specversion: '1.0',
+    ce_id: id,
+    ce_source: 'identity-platform',
+    ce_type: type,
+    'content-type': 'application/json',
+    traceparent: '00-abc-def-01',
+  };
   if (time !== undefined) headers.ce_time = time;
   return headers;
 }
@@ -98,28 +123,54 @@ describe('KafkaEventConsumer on a real broker', () => {
     await ensureTopics(admin, config);
     const id = (name: string) => `${suffix}-${name}`;
 
-    const registered = structured(id('reg'), 'IdRegistered', { orgId: 'acme', idId: 'm-000123', email: 'dropped@example.com' });
+    const registered = structured(id('reg'), 'IdRegistered', {
+      orgId: 'acme',
+      idId: 'm-000123',
+      email: 'dropped@example.com',
+    });
     const notJson = '{"specversion":"1.0", oops';
     const missingField = structured(id('bad-reg'), 'IdRegistered', { orgId: 'acme' });
     const badBinaryHeaders = binaryHeaders(id('bad-ver'), 'CredentialVerified');
     const identity: Message[] = [
       { key: 'acme', value: registered },
       { key: 'acme', value: registered }, // produced twice: stored once
-      { key: 'acme', value: JSON.stringify({ holderOrgId: 'acme', holderIdId: 'm-1', verifierOrgId: 'beta' }), headers: binaryHeaders(id('ver'), 'CredentialVerified', '2025-10-13T18:05:59+09:00') },
+      {
+        key: 'acme',
+        value: JSON.stringify({ holderOrgId: 'acme', holderIdId: 'm-1', verifierOrgId: 'beta' }),
+        headers: binaryHeaders(id('ver'), 'CredentialVerified', '2025-10-13T18:05:59+09:00'),
+      },
       { key: 'acme', value: notJson },
       { key: 'beta', value: missingField },
       { key: 'acme', value: null }, // a tombstone
-      { key: 'acme', value: JSON.stringify({ holderOrgId: 'acme', holderIdId: 'm-1', verifierOrgId: 'beta' }), headers: badBinaryHeaders },
+      {
+        key: 'acme',
+        value: JSON.stringify({ holderOrgId: 'acme', holderIdId: 'm-1', verifierOrgId: 'beta' }),
+        headers: badBinaryHeaders,
+      },
     ];
     const contracts: Message[] = [
-      { key: 'acme', value: structured(id('open'), 'ContractOpened', { orgId: 'acme', appliedOn: '2025-10-01', openedOn: '2025-10-01', services: ['entry-exit', 'id'], declaredMembers: 10, plannedUsers: 5 }) },
+      {
+        key: 'acme',
+        value: structured(id('open'), 'ContractOpened', {
+          orgId: 'acme',
+          appliedOn: '2025-10-01',
+          openedOn: '2025-10-01',
+          services: ['entry-exit', 'id'],
+          declaredMembers: 10,
+          plannedUsers: 5,
+        }),
+      },
     ];
     await producer.send({ topic: config.topics.identity, messages: identity });
     await producer.send({ topic: config.topics.contracts, messages: contracts });
 
     const head = await new SqlEventStore(db.client).headPosition();
     const { consumer } = await startConsumer(config);
-    await waitFor(() => consumer.processed === identity.length + contracts.length, 30_000, () => `processed ${consumer.processed}`);
+    await waitFor(
+      () => consumer.processed === identity.length + contracts.length,
+      30_000,
+      () => `processed ${consumer.processed}`,
+    );
     expect(consumer.counts).toEqual({ accepted: 3, duplicates: 1, rejected: 4 });
 
     // The store holds each valid event exactly once, unknown fields dropped.
@@ -129,7 +180,9 @@ describe('KafkaEventConsumer on a real broker', () => {
     expect(events.find((e) => e.event.id === id('ver'))!.event.type).toBe('CredentialVerified');
 
     // The dead-letter store has each rejected message, raw bytes exact, reasons naming the field.
-    const letters = (await new SqlDeadLetterStore(db.client).list()).filter((l) => l.source.startsWith(config.topics.identity));
+    const letters = (await new SqlDeadLetterStore(db.client).list()).filter((l) =>
+      l.source.startsWith(config.topics.identity),
+    );
     const byRaw = new Map(letters.map((l) => [l.raw.toString('utf8'), l]));
     expect(letters).toHaveLength(4);
     expect(byRaw.get(notJson)!.reason).toMatch(/^not JSON/);
@@ -137,7 +190,8 @@ describe('KafkaEventConsumer on a real broker', () => {
     expect(byRaw.get('')!.raw).toEqual(Buffer.alloc(0)); // the tombstone
     const badBinary = letters.find((l) => l.eventId === id('bad-ver'))!;
     expect(badBinary.reason).toContain('time');
-    for (const letter of letters) expect(letter.source).toMatch(new RegExp(`^${config.topics.identity.replace(/\./g, '\\.')}/\\d+/\\d+$`));
+    for (const letter of letters)
+      expect(letter.source).toMatch(new RegExp(`^${config.topics.identity.replace(/\./g, '\\.')}/\\d+/\\d+$`));
 
     // … and the dead-letter topic has them too: same bytes, original key and headers, verdict in headers.
     const dead = await readMessages(kafka, config.topics.deadLetter, 4);
@@ -157,8 +211,18 @@ describe('KafkaEventConsumer on a real broker', () => {
     }
 
     // Everything is committed, and the lag says so.
-    await waitFor(async () => (await fullyCommitted(config.groupId, config.topics.identity)) && fullyCommitted(config.groupId, config.topics.contracts), 10_000, () => 'offsets committed');
-    await waitFor(() => consumer.lagSnapshot().every((p) => p.lag === 0), 5_000, () => JSON.stringify(consumer.lagSnapshot()));
+    await waitFor(
+      async () =>
+        (await fullyCommitted(config.groupId, config.topics.identity)) &&
+        fullyCommitted(config.groupId, config.topics.contracts),
+      10_000,
+      () => 'offsets committed',
+    );
+    await waitFor(
+      () => consumer.lagSnapshot().every((p) => p.lag === 0),
+      5_000,
+      () => JSON.stringify(consumer.lagSnapshot()),
+    );
     expect(consumer.lagSnapshot().length).toBeGreaterThan(0);
   });
 
@@ -170,7 +234,10 @@ describe('KafkaEventConsumer on a real broker', () => {
     // One key, so one partition and one batch: the redelivery is that very batch again.
     await producer.send({
       topic: config.topics.identity,
-      messages: ids.map((eventId, i) => ({ key: 'org-1', value: structured(eventId, 'IdRegistered', { orgId: 'org-1', idId: `m-${i}` }) })),
+      messages: ids.map((eventId, i) => ({
+        key: 'org-1',
+        value: structured(eventId, 'IdRegistered', { orgId: 'org-1', idId: `m-${i}` }),
+      })),
     });
 
     const calls: string[][] = [];
@@ -183,7 +250,11 @@ describe('KafkaEventConsumer on a real broker', () => {
       return ingest(inputs);
     });
 
-    await waitFor(() => calls.length >= 2, 20_000, () => `${calls.length} handler calls`);
+    await waitFor(
+      () => calls.length >= 2,
+      20_000,
+      () => `${calls.length} handler calls`,
+    );
     const committed = await committedOffsets(config.groupId, config.topics.identity);
     expect([...committed.values()].every((offset) => offset === '-1')).toBe(true);
     expect(calls[0]).toHaveLength(ids.length);
@@ -191,9 +262,20 @@ describe('KafkaEventConsumer on a real broker', () => {
     expect(consumer.processed).toBe(0);
 
     releaseGate();
-    await waitFor(() => consumer.processed === ids.length, 20_000, () => `processed ${consumer.processed}`);
-    await waitFor(() => fullyCommitted(config.groupId, config.topics.identity), 10_000, () => 'offsets committed');
-    const stored = await db.client.query<{ event_id: string }>('SELECT event_id FROM billing_events WHERE event_id = ANY($1::text[])', [ids]);
+    await waitFor(
+      () => consumer.processed === ids.length,
+      20_000,
+      () => `processed ${consumer.processed}`,
+    );
+    await waitFor(
+      () => fullyCommitted(config.groupId, config.topics.identity),
+      10_000,
+      () => 'offsets committed',
+    );
+    const stored = await db.client.query<{ event_id: string }>(
+      'SELECT event_id FROM billing_events WHERE event_id = ANY($1::text[])',
+      [ids],
+    );
     expect(stored.map((row) => row.event_id).sort()).toEqual([...ids].sort());
     expect(consumer.counts).toEqual({ accepted: ids.length, duplicates: 0, rejected: 0 });
   });

@@ -11,7 +11,12 @@ describe('kafkaConfigFromEnv', () => {
       brokers: ['kafka-1:9092', '10.0.0.2:19092', '[::1]:9093'],
       clientId: 'smartme-billing',
       groupId: 'smartme-billing',
-      topics: { identity: 'identity.events', contracts: 'billing.contracts', charges: 'billing.charges', deadLetter: 'billing.dead-letter' },
+      topics: {
+        identity: 'identity.events',
+        contracts: 'billing.contracts',
+        charges: 'billing.charges',
+        deadLetter: 'billing.dead-letter',
+      },
     });
   });
 
@@ -29,7 +34,12 @@ describe('kafkaConfigFromEnv', () => {
       brokers: ['b:1'],
       clientId: 'billing-7',
       groupId: 'billing-prod',
-      topics: { identity: 'idp.events', contracts: 'crm.contracts', charges: 'invoicing.charges', deadLetter: 'billing.dlq' },
+      topics: {
+        identity: 'idp.events',
+        contracts: 'crm.contracts',
+        charges: 'invoicing.charges',
+        deadLetter: 'billing.dlq',
+      },
     });
     expect(DEFAULT_KAFKA_TOPICS.identity).toBe('identity.events');
   });
@@ -39,8 +49,14 @@ describe('kafkaConfigFromEnv', () => {
     [{ KAFKA_BROKERS: 'a:9092,,b:9092' }, /^KAFKA_BROKERS: empty entry/],
     [{ KAFKA_BROKERS: 'a:99999' }, /^KAFKA_BROKERS: "a:99999" has port 99999/],
     [{ KAFKA_BROKERS: 'PLAINTEXT://a:9092' }, /^KAFKA_BROKERS: "PLAINTEXT:\/\/a:9092" is not host:port/],
-    [{ KAFKA_BROKERS: 'a:1', KAFKA_TOPIC_CHARGES: 'billing charges' }, /^KAFKA_TOPIC_CHARGES: "billing charges" is not a Kafka topic name/],
-    [{ KAFKA_BROKERS: 'a:1', KAFKA_TOPIC_DEAD_LETTER: 'identity.events' }, /^KAFKA_TOPIC_DEAD_LETTER: "identity.events" is also the KAFKA_TOPIC_IDENTITY topic/],
+    [
+      { KAFKA_BROKERS: 'a:1', KAFKA_TOPIC_CHARGES: 'billing charges' },
+      /^KAFKA_TOPIC_CHARGES: "billing charges" is not a Kafka topic name/,
+    ],
+    [
+      { KAFKA_BROKERS: 'a:1', KAFKA_TOPIC_DEAD_LETTER: 'identity.events' },
+      /^KAFKA_TOPIC_DEAD_LETTER: "identity.events" is also the KAFKA_TOPIC_IDENTITY topic/,
+    ],
     [{ KAFKA_BROKERS: 'a:1', KAFKA_GROUP_ID: 'my group' }, /^KAFKA_GROUP_ID: "my group" must be/],
   ])('rejects %j with a one-line message naming the variable', (env, message) => {
     let error: unknown;

@@ -16,7 +16,15 @@ import { SqlEventStore } from '../../libs/adapters/src/sql/sql-event-store';
 import { freePort } from '../infra/util';
 import { kafkaBrokersForTests } from '../infra/kafka';
 import { TestDatabase, chargeIssued, embeddedTestDatabase } from '../contract/event-store.contract';
-import { headerText, quietKafka, readMessages, recordingLogger, testKafkaConfig, uniqueSuffix, waitFor } from './support';
+import {
+  headerText,
+  quietKafka,
+  readMessages,
+  recordingLogger,
+  testKafkaConfig,
+  uniqueSuffix,
+  waitFor,
+} from './support';
 
 jest.setTimeout(60_000);
 
@@ -47,7 +55,10 @@ afterAll(async () => {
   await release?.();
 });
 
-function newRelay(publisherProducer: ProducerConnection, options: { pollIntervalMs?: number; initialBackoffMs?: number } = {}): { relay: OutboxRelay; logger: ReturnType<typeof recordingLogger> } {
+function newRelay(
+  publisherProducer: ProducerConnection,
+  options: { pollIntervalMs?: number; initialBackoffMs?: number } = {},
+): { relay: OutboxRelay; logger: ReturnType<typeof recordingLogger> } {
   const logger = recordingLogger();
   const relay = new OutboxRelay({
     outbox: new SqlChargeOutbox(db.client),
@@ -92,7 +103,11 @@ describe('OutboxRelay with KafkaChargePublisher on a real broker', () => {
     const { relay } = newRelay(producer);
     relay.start();
     relay.wake();
-    await waitFor(async () => (await outbox.backlog()) === 0, 20_000, () => 'outbox backlog 0');
+    await waitFor(
+      async () => (await outbox.backlog()) === 0,
+      20_000,
+      () => 'outbox backlog 0',
+    );
     expect(relay.published).toBe(4);
     published = charges;
 
@@ -118,7 +133,11 @@ describe('OutboxRelay with KafkaChargePublisher on a real broker', () => {
 
     // Nobody listens on this port: every connect is refused.
     const deadKafka = quietKafka([`127.0.0.1:${await freePort()}`], { connectionTimeout: 500, retries: 1 });
-    const deadProducer = ProducerConnection.idempotent(deadKafka, { retries: 1, initialRetryTime: 100, maxRetryTime: 200 });
+    const deadProducer = ProducerConnection.idempotent(deadKafka, {
+      retries: 1,
+      initialRetryTime: 100,
+      maxRetryTime: 200,
+    });
     const { relay: failing } = newRelay(deadProducer);
     await expect(failing.drain()).rejects.toThrow();
     expect(await outbox.backlog()).toBe(2);
@@ -126,7 +145,11 @@ describe('OutboxRelay with KafkaChargePublisher on a real broker', () => {
     // The loop keeps trying with backoff and still marks nothing.
     const { relay: looping, logger } = newRelay(deadProducer, { pollIntervalMs: 50, initialBackoffMs: 100 });
     looping.start();
-    await waitFor(() => logger.lines.filter((line) => line.level === 'warn').length >= 2, 20_000, () => 'two failed rounds');
+    await waitFor(
+      () => logger.lines.filter((line) => line.level === 'warn').length >= 2,
+      20_000,
+      () => 'two failed rounds',
+    );
     await looping.stop();
     await deadProducer.close();
     expect(looping.published).toBe(0);
@@ -137,6 +160,8 @@ describe('OutboxRelay with KafkaChargePublisher on a real broker', () => {
     expect(await working.drain()).toBe(2);
     expect(await outbox.backlog()).toBe(0);
     const messages = await readMessages(kafka, config.topics.charges, published.length + 2);
-    expect(messages.map((m) => JSON.parse(m.value!.toString()).id).sort()).toEqual([...published, ...charges].map((c) => c.id).sort());
+    expect(messages.map((m) => JSON.parse(m.value!.toString()).id).sort()).toEqual(
+      [...published, ...charges].map((c) => c.id).sort(),
+    );
   });
 });

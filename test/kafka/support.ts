@@ -51,22 +51,35 @@ export function recordingLogger(): RecordingLogger {
   };
 }
 
-export function quietKafka(brokers: readonly string[], options: { connectionTimeout?: number; retries?: number } = {}): Kafka {
+export function quietKafka(
+  brokers: readonly string[],
+  options: { connectionTimeout?: number; retries?: number } = {},
+): Kafka {
   return createKafka(
     { brokers, clientId: 'billing-test' },
     {
       logger: recordingLogger(),
       logLevel: logLevel.ERROR,
       ...(options.connectionTimeout !== undefined ? { connectionTimeout: options.connectionTimeout } : {}),
-      ...(options.retries !== undefined ? { retry: { retries: options.retries, initialRetryTime: 100, maxRetryTime: 500 } } : {}),
+      ...(options.retries !== undefined
+        ? { retry: { retries: options.retries, initialRetryTime: 100, maxRetryTime: 500 } }
+        : {}),
     },
   );
 }
 
-export function ingestionOn(client: SqlClient): { ingestion: Ingestion; events: SqlEventStore; deadLetters: SqlDeadLetterStore } {
+export function ingestionOn(client: SqlClient): {
+  ingestion: Ingestion;
+  events: SqlEventStore;
+  deadLetters: SqlDeadLetterStore;
+} {
   const events = new SqlEventStore(client);
   const deadLetters = new SqlDeadLetterStore(client);
-  return { ingestion: new Ingestion(events, deadLetters, fixedClock, { maxClockSkewMs: 300_000 }), events, deadLetters };
+  return {
+    ingestion: new Ingestion(events, deadLetters, fixedClock, { maxClockSkewMs: 300_000 }),
+    events,
+    deadLetters,
+  };
 }
 
 export interface ReadMessage {
@@ -79,7 +92,12 @@ export interface ReadMessage {
 }
 
 /** Reads `count` messages of `topic` from the beginning with a group of its own, then leaves. */
-export async function readMessages(kafka: Kafka, topic: string, count: number, timeoutMs = 20_000): Promise<ReadMessage[]> {
+export async function readMessages(
+  kafka: Kafka,
+  topic: string,
+  count: number,
+  timeoutMs = 20_000,
+): Promise<ReadMessage[]> {
   const consumer: Consumer = kafka.consumer({ groupId: `reader-${uniqueSuffix()}` });
   const messages: ReadMessage[] = [];
   await consumer.connect();
@@ -87,17 +105,32 @@ export async function readMessages(kafka: Kafka, topic: string, count: number, t
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
     await consumer.run({
       eachMessage: async ({ topic: from, partition, message }) => {
-        messages.push({ topic: from, partition, offset: message.offset, key: message.key, value: message.value, headers: message.headers ?? {} });
+        messages.push({
+          topic: from,
+          partition,
+          offset: message.offset,
+          key: message.key,
+          value: message.value,
+          headers: message.headers ?? {},
+        });
       },
     });
-    await waitFor(() => messages.length >= count, timeoutMs, () => `read ${messages.length} of ${count} messages from ${topic}`);
+    await waitFor(
+      () => messages.length >= count,
+      timeoutMs,
+      () => `read ${messages.length} of ${count} messages from ${topic}`,
+    );
     return messages;
   } finally {
     await consumer.disconnect();
   }
 }
 
-export async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs: number, describe: () => string = () => 'condition'): Promise<void> {
+export async function waitFor(
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  describe: () => string = () => 'condition',
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${describe()}`);

@@ -14,7 +14,10 @@ export interface CliResult {
 }
 
 /** Runs the real `billing` command in a child process, as an operator would. */
-export function billing(args: readonly string[], options: { input?: string | Buffer; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+export function billing(
+  args: readonly string[],
+  options: { input?: string | Buffer; env?: NodeJS.ProcessEnv } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: ROOT,
@@ -35,11 +38,17 @@ export function tempDir(prefix = 'billing-'): string {
 }
 
 export function ndjson<T = Record<string, unknown>>(text: string): T[] {
-  return text.split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as T);
+  return text
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as T);
 }
 
 /** A charge CloudEvent reduced to the columns of the spec's expected tables. */
-export function chargeRow(event: { type: string; data: { orgId: string; kind: string; period: string; revision: number; quantity: number; amount: number } }) {
+export function chargeRow(event: {
+  type: string;
+  data: { orgId: string; kind: string; period: string; revision: number; quantity: number; amount: number };
+}) {
   const { orgId, kind, period, revision, quantity, amount } = event.data;
   return { type: event.type, orgId, kind, period, revision, quantity, amount };
 }

@@ -6,13 +6,26 @@ import { ROOT } from './cli';
 
 /** A `billing serve` in a child process, as production runs it. */
 export class ServiceProcess {
-  private constructor(private readonly child: ChildProcess, readonly base: string, private output: string[]) {}
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly base: string,
+    private output: string[],
+  ) {}
 
   static async start(env: NodeJS.ProcessEnv): Promise<ServiceProcess> {
     const port = await freePort();
     const child = spawn(process.execPath, [join(ROOT, 'bin/billing.js'), 'serve'], {
       cwd: ROOT,
-      env: { ...process.env, BILLING_DATA_DIR: '', PORT: String(port), HOST: '127.0.0.1', SCHEDULER_INTERVAL: '0', OUTBOX_POLL_INTERVAL: '200', LOG_LEVEL: 'warn', ...env },
+      env: {
+        ...process.env,
+        BILLING_DATA_DIR: '',
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        SCHEDULER_INTERVAL: '0',
+        OUTBOX_POLL_INTERVAL: '200',
+        LOG_LEVEL: 'warn',
+        ...env,
+      },
     });
     const output: string[] = [];
     child.stdout!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
@@ -30,7 +43,10 @@ export class ServiceProcess {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (this.child.exitCode !== null) throw new Error(`serve exited with ${this.child.exitCode}: ${this.log}`);
-      const ready = await fetch(`${this.base}/health/ready`).then((r) => r.ok, () => false);
+      const ready = await fetch(`${this.base}/health/ready`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ready) return;
       await new Promise((resolve) => setTimeout(resolve, 200));
     }

@@ -16,7 +16,12 @@ async function main(): Promise<void> {
   const mix = args.get('mix') === 'benchmark' ? BENCHMARK_MIX : undefined;
   if (args.has('mix') && mix === undefined) throw new Error(`--mix takes "benchmark"; got ${args.get('mix')}`);
   let written = 0;
-  for (const line of workload({ seed: Number(args.get('seed') ?? 1), organisations: Number(args.get('orgs') ?? 100), events, ...(mix ? { mix } : {}) })) {
+  for (const line of workload({
+    seed: Number(args.get('seed') ?? 1),
+    organisations: Number(args.get('orgs') ?? 100),
+    events,
+    ...(mix ? { mix } : {}),
+  })) {
     if (!out.write(`${line}\n`)) await once(out, 'drain');
     if (++written % 500_000 === 0) process.stderr.write(`generated ${written}/${events}\n`);
   }

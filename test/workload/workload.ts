@@ -73,7 +73,9 @@ export function* workload(options: WorkloadOptions): Generator<string> {
     const late = random.chance(options.lateShare ?? 0.01);
     const time = late ? Math.max(start, now - random.int(60) * 86400_000) : now + random.int(3600_000);
     const org = orgs.pick(random);
-    yield emit(identityEvent(org, time, id(), random, active[org]!, lapsed[org]!, orgs, options.mix ?? LIFECYCLE_HEAVY));
+    yield emit(
+      identityEvent(org, time, id(), random, active[org]!, lapsed[org]!, orgs, options.mix ?? LIFECYCLE_HEAVY),
+    );
   }
 }
 
@@ -82,28 +84,51 @@ function contract(org: number, eventId: string, start: number, random: SeededRan
   const opened = before ? start + random.int(20) * 86400_000 : start + (30 + random.int(60)) * 86400_000;
   const date = (ms: number) => new Date(ms + JST).toISOString().slice(0, 10);
   return JSON.stringify({
-    specversion: '1.0', id: eventId, source: 'contract-management', type: 'ContractOpened', time: jst(opened - 5 * 86400_000),
+    specversion: '1.0',
+    id: eventId,
+    source: 'contract-management',
+    type: 'ContractOpened',
+    time: jst(opened - 5 * 86400_000),
     data: {
-      orgId: orgName(org), appliedOn: date(opened - 5 * 86400_000), openedOn: date(opened),
+      orgId: orgName(org),
+      appliedOn: date(opened - 5 * 86400_000),
+      openedOn: date(opened),
       services: before && random.chance(0.5) ? ['id'] : ['entry-exit', 'id'],
-      declaredMembers: random.int(500), plannedUsers: random.int(500),
+      declaredMembers: random.int(500),
+      plannedUsers: random.int(500),
     },
   });
 }
 
-function identityEvent(org: number, time: number, eventId: string, random: SeededRandom, active: string[], lapsed: string[], orgs: ZipfOrgs, mix: IdentityMix): string {
+function identityEvent(
+  org: number,
+  time: number,
+  eventId: string,
+  random: SeededRandom,
+  active: string[],
+  lapsed: string[],
+  orgs: ZipfOrgs,
+  mix: IdentityMix,
+): string {
   const roll = random.next();
   const envelope = { specversion: '1.0', id: eventId, source: 'identity-platform', time: jst(time) };
   if (roll < mix.verifications && orgs.count > 1) {
     const verifier = random.chance(0.2) ? org : orgs.pick(random);
-    return JSON.stringify({ ...envelope, type: 'CredentialVerified', data: { holderOrgId: orgName(org), holderIdId: active[0] ?? 'unknown', verifierOrgId: orgName(verifier) } });
+    return JSON.stringify({
+      ...envelope,
+      type: 'CredentialVerified',
+      data: { holderOrgId: orgName(org), holderIdId: active[0] ?? 'unknown', verifierOrgId: orgName(verifier) },
+    });
   }
   if (roll < mix.verifications + mix.revocations && active.length > 0) {
     const idId = takeRandom(active, random);
     lapsed.push(idId);
     return JSON.stringify({ ...envelope, type: 'IdRevoked', data: { orgId: orgName(org), idId, reason: 'revoked' } });
   }
-  const idId = roll < mix.verifications + mix.revocations + mix.reregistrations && lapsed.length > 0 ? takeRandom(lapsed, random) : `${orgName(org)}-m${active.length + lapsed.length}`;
+  const idId =
+    roll < mix.verifications + mix.revocations + mix.reregistrations && lapsed.length > 0
+      ? takeRandom(lapsed, random)
+      : `${orgName(org)}-m${active.length + lapsed.length}`;
   active.push(idId);
   return JSON.stringify({ ...envelope, type: 'IdRegistered', data: { orgId: orgName(org), idId } });
 }

@@ -31,7 +31,11 @@ export class AppModule {
       ],
       controllers: [HealthController, MetricsController, EventsController, BillingController, AdminController],
       providers: [
-        CloseScheduler, ProjectionFollower, BearerTokenGuard, metricsProvider, MetricsObservers,
+        CloseScheduler,
+        ProjectionFollower,
+        BearerTokenGuard,
+        metricsProvider,
+        MetricsObservers,
         { provide: APP_FILTER, useClass: ProblemFilter },
         { provide: APP_PIPE, useClass: ProblemValidationPipe },
       ],

@@ -15,7 +15,9 @@ export async function createService(config: ServiceConfig): Promise<INestApplica
   // Events keep their bytes (dead letters store input exactly as received); the rest is JSON.
   app.use('/v1/events', raw({ type: () => true, limit: config.bodyLimit }));
   const parseJson = json({ limit: '100kb' });
-  app.use((request: Request, response: Response, next: NextFunction) => parseJson(request, response, (error?: unknown) => next(malformedJson(error))));
+  app.use((request: Request, response: Response, next: NextFunction) =>
+    parseJson(request, response, (error?: unknown) => next(malformedJson(error))),
+  );
   serveOpenApi(app);
   app.enableShutdownHooks();
   return app;
@@ -38,6 +40,10 @@ export async function serve(config: ServiceConfig): Promise<INestApplication> {
   const logger = app.get(Logger);
   const store = config.runtime.databaseUrl ? 'PostgreSQL' : `the embedded store in ${config.runtime.dataDir}`;
   logger.log(`billing serving on http://${config.host}:${config.port} with ${store}`, 'serve');
-  if (!config.kafka) logger.warn('KAFKA_BROKERS is not set: no Kafka consumers or charge publication; events are ingested over HTTP only (POST /v1/events)', 'serve');
+  if (!config.kafka)
+    logger.warn(
+      'KAFKA_BROKERS is not set: no Kafka consumers or charge publication; events are ingested over HTTP only (POST /v1/events)',
+      'serve',
+    );
   return app;
 }

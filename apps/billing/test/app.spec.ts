@@ -36,10 +36,16 @@ describe('billing service over HTTP', () => {
       expect(response.status).toBe(503);
       expect(response.headers.get('content-type')).toContain('application/problem+json');
       expect(await response.json()).toEqual({
-        type: 'about:blank', title: 'not ready', status: 503, detail: 'down: store',
+        type: 'about:blank',
+        title: 'not ready',
+        status: 503,
+        detail: 'down: store',
         info: { kafka: { status: 'up', message: 'not configured' } },
         error: { store: { status: 'down', message: 'connection refused' } },
-        details: { store: { status: 'down', message: 'connection refused' }, kafka: { status: 'up', message: 'not configured' } },
+        details: {
+          store: { status: 'down', message: 'connection refused' },
+          kafka: { status: 'up', message: 'not configured' },
+        },
       });
       expect((await fetch(`${base}/health/live`)).status).toBe(200);
     } finally {

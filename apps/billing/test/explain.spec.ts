@@ -36,7 +36,13 @@ describe('charge lineage (explain)', () => {
     const result = await billing(['explain', '--charge', chargeId, ...store]);
     expect(result).toMatchObject({ code: 0 });
     printed.set(chargeId, result.stdout);
-    return JSON.parse(result.stdout) as { charge: Charge; tariffVersion: string; termsVersion: string; lines: unknown[]; events: { id: string }[] };
+    return JSON.parse(result.stdout) as {
+      charge: Charge;
+      tariffVersion: string;
+      termsVersion: string;
+      lines: unknown[];
+      events: { id: string }[];
+    };
   };
   /** Every charge issued so far: what the closes printed. */
   const issued: Charge[] = [];
@@ -55,7 +61,7 @@ describe('charge lineage (explain)', () => {
     octoberFee = charge('monthly-fee', '2025-10');
   });
 
-  it('explains October\'s monthly fee by the ID registrations and revocations up to the month end', async () => {
+  it("explains October's monthly fee by the ID registrations and revocations up to the month end", async () => {
     expect(await explain(octoberFee.data.chargeId)).toEqual({
       charge: octoberFee,
       tariffVersion: '2025-10',
@@ -67,7 +73,9 @@ describe('charge lineage (explain)', () => {
 
   it('explains the initial fee by the application that opened the ID service', async () => {
     const lineage = await explain(charge('initial-fee', '2025-10').data.chargeId);
-    expect(lineage.events).toEqual([{ id: EVENTS.contractOpened, type: 'ContractOpened', time: '2025-10-05T10:00:00+09:00' }]);
+    expect(lineage.events).toEqual([
+      { id: EVENTS.contractOpened, type: 'ContractOpened', time: '2025-10-05T10:00:00+09:00' },
+    ]);
     expect(lineage.lines).toEqual([{ from: 101, to: null, quantity: 120, amount: '300000' }]);
   });
 
@@ -78,10 +86,23 @@ describe('charge lineage (explain)', () => {
   it('lists a late event under the adjustment it caused, not under the original charge', async () => {
     expect((await billing(['ingest', join(WORKED_EXAMPLE, 'events-2.ndjson'), ...store])).code).toBe(0);
     await close('2025-12-01T02:00:00+09:00');
-    expect((await explain(octoberFee.data.chargeId)).events.map((e) => e.id)).toEqual(OCTOBER_LIFECYCLE.map((e) => e.id));
+    expect((await explain(octoberFee.data.chargeId)).events.map((e) => e.id)).toEqual(
+      OCTOBER_LIFECYCLE.map((e) => e.id),
+    );
     const adjustment = await explain(charge('monthly-fee', '2025-10', 1).data.chargeId);
-    expect(adjustment.charge).toMatchObject({ type: 'ChargeAdjusted', data: { adjusts: octoberFee.data.chargeId, quantity: -1 } });
-    expect(adjustment.events.map((e) => e.id)).toEqual([EVENTS.registeredA, EVENTS.registeredB, EVENTS.registeredC, EVENTS.lateRevokedA, EVENTS.revokedC, EVENTS.reregisteredC, EVENTS.revokedB]);
+    expect(adjustment.charge).toMatchObject({
+      type: 'ChargeAdjusted',
+      data: { adjusts: octoberFee.data.chargeId, quantity: -1 },
+    });
+    expect(adjustment.events.map((e) => e.id)).toEqual([
+      EVENTS.registeredA,
+      EVENTS.registeredB,
+      EVENTS.registeredC,
+      EVENTS.lateRevokedA,
+      EVENTS.revokedC,
+      EVENTS.reregisteredC,
+      EVENTS.revokedB,
+    ]);
   });
 
   it('explains the verification year by the verifications of other organisations', async () => {
@@ -89,8 +110,13 @@ describe('charge lineage (explain)', () => {
     const lineage = await explain(charge('verification', '2025').data.chargeId);
     // Four by beta in October (acme's own four are internal, not billed), three in December.
     expect(lineage.events.map((e) => e.id)).toEqual([
-      '3d435676-82ba-568b-b29d-162d4627610f', 'b5038f55-4fa4-52a6-b819-baffd2a9c5cc', '1c507d90-cb9b-5dec-80ef-5484fa97c3bc', '4ccf0e66-399a-5637-929d-92a67286af2f',
-      'c1fee1a8-3a46-5420-9ac4-7454cfb19bad', '0ce98288-7e90-5560-95af-914df41c23ad', 'd7267736-6db3-5821-9544-7504d418926d',
+      '3d435676-82ba-568b-b29d-162d4627610f',
+      'b5038f55-4fa4-52a6-b819-baffd2a9c5cc',
+      '1c507d90-cb9b-5dec-80ef-5484fa97c3bc',
+      '4ccf0e66-399a-5637-929d-92a67286af2f',
+      'c1fee1a8-3a46-5420-9ac4-7454cfb19bad',
+      '0ce98288-7e90-5560-95af-914df41c23ad',
+      'd7267736-6db3-5821-9544-7504d418926d',
     ]);
   });
 
@@ -106,7 +132,8 @@ describe('charge lineage (explain)', () => {
   describe('over HTTP', () => {
     const token = 'api-token-0123456789';
     let service: RunningService;
-    const get = (path: string, auth: string | null = token) => fetch(`${service.base}${path}`, { headers: auth ? { authorization: `Bearer ${auth}` } : {} });
+    const get = (path: string, auth: string | null = token) =>
+      fetch(`${service.base}${path}`, { headers: auth ? { authorization: `Bearer ${auth}` } : {} });
 
     beforeAll(async () => {
       service = await startService({ BILLING_DATA_DIR: data, BILLING_API_TOKEN: token });
@@ -122,14 +149,23 @@ describe('charge lineage (explain)', () => {
         expect(response.status).toBe(200);
         expect(await response.json()).toEqual(JSON.parse(stdout));
       }
-      expect(JSON.parse(printed.get(octoberFee.data.chargeId)!)).toMatchObject({ charge: octoberFee, events: OCTOBER_LIFECYCLE });
+      expect(JSON.parse(printed.get(octoberFee.data.chargeId)!)).toMatchObject({
+        charge: octoberFee,
+        events: OCTOBER_LIFECYCLE,
+      });
     });
 
     it('answers an unknown charge with a 404 problem document naming chargeId, and needs the token', async () => {
       const response = await get('/v1/charges/no-such-charge/explain');
       expect(response.status).toBe(404);
       expect(response.headers.get('content-type')).toContain('application/problem+json');
-      expect(await response.json()).toEqual({ type: 'about:blank', title: 'charge not found', status: 404, detail: 'no charge has the id no-such-charge', field: 'chargeId' });
+      expect(await response.json()).toEqual({
+        type: 'about:blank',
+        title: 'charge not found',
+        status: 404,
+        detail: 'no charge has the id no-such-charge',
+        field: 'chargeId',
+      });
       expect((await get(`/v1/charges/${octoberFee.data.chargeId}/explain`, null)).status).toBe(401);
     });
   });

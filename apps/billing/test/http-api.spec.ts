@@ -16,13 +16,21 @@ describe('HTTP API', () => {
   let base: string;
   const call = (path: string, init: RequestInit & { token?: string | null } = {}) => {
     const { token = API, ...rest } = init;
-    return fetch(`${base}${path}`, { ...rest, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(rest.headers as Record<string, string>) } });
+    return fetch(`${base}${path}`, {
+      ...rest,
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(rest.headers as Record<string, string>) },
+    });
   };
 
   beforeAll(async () => {
     const config = serviceConfigFromEnv({
-      BILLING_DATA_DIR: mkdtempSync(join(tmpdir(), 'http-')), BILLING_TARIFF: join(EXAMPLE, 'tariff.json'),
-      BILLING_API_TOKEN: API, BILLING_ADMIN_TOKEN: ADMIN, SCHEDULER_INTERVAL: '0', LOG_LEVEL: 'silent', BODY_LIMIT: '64kb',
+      BILLING_DATA_DIR: mkdtempSync(join(tmpdir(), 'http-')),
+      BILLING_TARIFF: join(EXAMPLE, 'tariff.json'),
+      BILLING_API_TOKEN: API,
+      BILLING_ADMIN_TOKEN: ADMIN,
+      SCHEDULER_INTERVAL: '0',
+      LOG_LEVEL: 'silent',
+      BODY_LIMIT: '64kb',
     });
     app = await createService(config);
     await app.listen(0, '127.0.0.1');
@@ -45,7 +53,11 @@ describe('HTTP API', () => {
   });
 
   it('ingests NDJSON with a result per event', async () => {
-    const response = await call('/v1/events', { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: readFileSync(join(EXAMPLE, 'events-1.ndjson')) });
+    const response = await call('/v1/events', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-ndjson' },
+      body: readFileSync(join(EXAMPLE, 'events-1.ndjson')),
+    });
     expect(response.status).toBe(200);
     const { results } = (await response.json()) as { results: { status: string }[] };
     expect(results).toHaveLength(15);
@@ -54,24 +66,53 @@ describe('HTTP API', () => {
 
   it('ingests a JSON array, reporting duplicates and invalid events, which it dead-letters', async () => {
     const [first] = readFileSync(join(EXAMPLE, 'events-1.ndjson'), 'utf8').split('\n');
-    const body = JSON.stringify([JSON.parse(first!), { specversion: '1.0', id: 'x-1', source: 's', type: 'IdRegistered', time: '2025-10-12T09:30:00', data: { orgId: 'o', idId: 'i' } }]);
-    const response = await call('/v1/events', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-    expect(await response.json()).toEqual({ results: [
-      { index: 0, status: 'duplicate', id: 'a96461d7-6983-59fd-813f-28afb6f1a612' },
-      { index: 1, status: 'rejected', id: 'x-1', reason: 'time: must have an explicit offset (Z or ±hh:mm)' },
-    ] });
+    const body = JSON.stringify([
+      JSON.parse(first!),
+      {
+        specversion: '1.0',
+        id: 'x-1',
+        source: 's',
+        type: 'IdRegistered',
+        time: '2025-10-12T09:30:00',
+        data: { orgId: 'o', idId: 'i' },
+      },
+    ]);
+    const response = await call('/v1/events', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
+    expect(await response.json()).toEqual({
+      results: [
+        { index: 0, status: 'duplicate', id: 'a96461d7-6983-59fd-813f-28afb6f1a612' },
+        { index: 1, status: 'rejected', id: 'x-1', reason: 'time: must have an explicit offset (Z or ±hh:mm)' },
+      ],
+    });
     const letters = (await (await call('/v1/dead-letters')).json()) as { reason: string; source: string }[];
-    expect(letters).toEqual([expect.objectContaining({ reason: 'time: must have an explicit offset (Z or ±hh:mm)', source: expect.stringMatching(/^http:.+#2$/) })]);
+    expect(letters).toEqual([
+      expect.objectContaining({
+        reason: 'time: must have an explicit offset (Z or ±hh:mm)',
+        source: expect.stringMatching(/^http:.+#2$/),
+      }),
+    ]);
   });
 
   it('answers a malformed body with a problem naming the body', async () => {
-    const response = await call('/v1/events', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '[{"oops"' });
+    const response = await call('/v1/events', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '[{"oops"',
+    });
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ status: 400, field: 'body' });
   });
 
   it('refuses a body over the limit', async () => {
-    const response = await call('/v1/events', { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: 'x'.repeat(70 * 1024) });
+    const response = await call('/v1/events', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-ndjson' },
+      body: 'x'.repeat(70 * 1024),
+    });
     expect(response.status).toBe(413);
     expect(await response.json()).toMatchObject({ status: 413 });
   });
@@ -81,36 +122,86 @@ describe('HTTP API', () => {
     expect(close.status).toBe(200);
     expect(((await close.json()) as { issued: unknown[] }).issued).toHaveLength(3);
 
-    const first = (await (await call('/v1/charges?orgId=acme&period=2025-10&limit=2')).json()) as { items: { data: { kind: string } }[]; next: string };
+    const first = (await (await call('/v1/charges?orgId=acme&period=2025-10&limit=2')).json()) as {
+      items: { data: { kind: string } }[];
+      next: string;
+    };
     expect(first.items.map((c) => c.data.kind)).toEqual(['initial-fee', 'id-registration']);
-    const second = (await (await call(`/v1/charges?orgId=acme&period=2025-10&limit=2&after=${first.next}`)).json()) as { items: { data: { kind: string } }[]; next: string | null };
+    const second = (await (await call(`/v1/charges?orgId=acme&period=2025-10&limit=2&after=${first.next}`)).json()) as {
+      items: { data: { kind: string } }[];
+      next: string | null;
+    };
     expect(second).toMatchObject({ items: [{ data: { kind: 'monthly-fee' } }], next: null });
   });
 
   it('serves the usage of a period, and names a bad query field', async () => {
-    expect(await (await call('/v1/orgs/acme/usage?period=2025-10')).json()).toEqual({ orgId: 'acme', period: '2025-10', registrations: 3, activeAtMonthEnd: 2 });
-    expect(await (await call('/v1/orgs/acme/usage?period=October')).json()).toMatchObject({ status: 400, field: 'period' });
-    expect(await (await call('/v1/admin/close?asOf=yesterday', { method: 'POST', token: ADMIN })).json()).toMatchObject({ status: 400, field: 'asOf' });
+    expect(await (await call('/v1/orgs/acme/usage?period=2025-10')).json()).toEqual({
+      orgId: 'acme',
+      period: '2025-10',
+      registrations: 3,
+      activeAtMonthEnd: 2,
+    });
+    expect(await (await call('/v1/orgs/acme/usage?period=October')).json()).toMatchObject({
+      status: 400,
+      field: 'period',
+    });
+    expect(await (await call('/v1/admin/close?asOf=yesterday', { method: 'POST', token: ADMIN })).json()).toMatchObject(
+      { status: 400, field: 'asOf' },
+    );
   });
 
   it('re-drives dead letters on request', async () => {
-    const response = await call('/v1/dead-letters/redrive', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ all: true }) });
+    const response = await call('/v1/dead-letters/redrive', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ all: true }),
+    });
     expect(await response.json()).toEqual({ redriven: 0, stillRejected: 1 });
   });
 
   it('validates the re-drive request, answering a problem document naming the field', async () => {
     const redrive = async (body: string) => {
-      const response = await call('/v1/dead-letters/redrive', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      const response = await call('/v1/dead-letters/redrive', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
       expect(response.status).toBe(400);
       expect(response.headers.get('content-type')).toContain('application/problem+json');
       return response.json();
     };
     const problem = { type: 'about:blank', title: 'invalid body', status: 400 };
-    expect(await redrive('{}')).toEqual({ ...problem, detail: 'give "ids": [dead letter ids] or "all": true', field: 'ids' });
-    expect(await redrive('{"ids":[]}')).toEqual({ ...problem, detail: 'give "ids": [dead letter ids] or "all": true', field: 'ids' });
-    expect(await redrive('{"ids":["a",7]}')).toEqual({ ...problem, detail: 'ids: each must be a string', field: 'ids' });
-    expect(await redrive('{"all":"yes"}')).toEqual({ ...problem, detail: 'give "ids": [dead letter ids] or "all": true; all: must be a boolean', field: 'ids' });
-    expect(await redrive('{"all":true,"force":true}')).toEqual({ ...problem, detail: 'property force should not exist', field: 'force' });
-    expect(await redrive('{"ids":')).toEqual({ type: 'about:blank', title: 'malformed body', status: 400, detail: expect.stringMatching(/^not JSON: /), field: 'body' });
+    expect(await redrive('{}')).toEqual({
+      ...problem,
+      detail: 'give "ids": [dead letter ids] or "all": true',
+      field: 'ids',
+    });
+    expect(await redrive('{"ids":[]}')).toEqual({
+      ...problem,
+      detail: 'give "ids": [dead letter ids] or "all": true',
+      field: 'ids',
+    });
+    expect(await redrive('{"ids":["a",7]}')).toEqual({
+      ...problem,
+      detail: 'ids: each must be a string',
+      field: 'ids',
+    });
+    expect(await redrive('{"all":"yes"}')).toEqual({
+      ...problem,
+      detail: 'give "ids": [dead letter ids] or "all": true; all: must be a boolean',
+      field: 'ids',
+    });
+    expect(await redrive('{"all":true,"force":true}')).toEqual({
+      ...problem,
+      detail: 'property force should not exist',
+      field: 'force',
+    });
+    expect(await redrive('{"ids":')).toEqual({
+      type: 'about:blank',
+      title: 'malformed body',
+      status: 400,
+      detail: expect.stringMatching(/^not JSON: /),
+      field: 'body',
+    });
   });
 });

@@ -21,9 +21,14 @@ describe('Prometheus metrics', () => {
     return parseMetrics(await response.text());
   };
   /** How much each sample moved between two scrapes (0 for one absent from both). */
-  const delta = (before: Map<string, number>, after: Map<string, number>) => (name: string) => (after.get(name) ?? 0) - (before.get(name) ?? 0);
+  const delta = (before: Map<string, number>, after: Map<string, number>) => (name: string) =>
+    (after.get(name) ?? 0) - (before.get(name) ?? 0);
   const post = (path: string, body: string, contentType = 'application/json') =>
-    call(path, { method: 'POST', headers: { 'content-type': contentType, authorization: 'Bearer api-token-0123456789' }, body });
+    call(path, {
+      method: 'POST',
+      headers: { 'content-type': contentType, authorization: 'Bearer api-token-0123456789' },
+      body,
+    });
 
   beforeAll(async () => {
     service = await startService({ BILLING_API_TOKEN: 'api-token-0123456789' });
@@ -33,8 +38,16 @@ describe('Prometheus metrics', () => {
 
   it('is served without a token, and has every billing metric before anything happened', async () => {
     const text = await (await call('/metrics')).text();
-    for (const name of ['billing_events_in_total', 'billing_charge_events_total', 'billing_close_duration_seconds', 'billing_close_last_success_timestamp_seconds',
-      'billing_closed_through_timestamp_seconds', 'billing_projection_lag_events', 'billing_outbox_backlog', 'process_cpu_seconds_total']) {
+    for (const name of [
+      'billing_events_in_total',
+      'billing_charge_events_total',
+      'billing_close_duration_seconds',
+      'billing_close_last_success_timestamp_seconds',
+      'billing_closed_through_timestamp_seconds',
+      'billing_projection_lag_events',
+      'billing_outbox_backlog',
+      'process_cpu_seconds_total',
+    ]) {
       expect(text).toContain(`# TYPE ${name} `);
     }
     // Without KAFKA_BROKERS there is no consumer, hence no consumer lag.
@@ -55,10 +68,26 @@ describe('Prometheus metrics', () => {
     const batch = [
       first, // a duplicate
       { ...registration, data: { orgId: 'acme', idId: 'other' } }, // a conflict: same id, other content
-      { specversion: '1.0', id: 'x-1', source: 's', type: 'IdRegistered', time: '2025-10-12T09:30:00', data: { orgId: 'acme', idId: 'i' } }, // invalid time
-      { specversion: '1.0', id: 'x-2', source: 's', type: 'IdFrobnicated', time: '2025-10-12T09:30:00+09:00', data: {} }, // unknown type
+      {
+        specversion: '1.0',
+        id: 'x-1',
+        source: 's',
+        type: 'IdRegistered',
+        time: '2025-10-12T09:30:00',
+        data: { orgId: 'acme', idId: 'i' },
+      }, // invalid time
+      {
+        specversion: '1.0',
+        id: 'x-2',
+        source: 's',
+        type: 'IdFrobnicated',
+        time: '2025-10-12T09:30:00+09:00',
+        data: {},
+      }, // unknown type
     ];
-    const { results } = (await (await post('/v1/events', JSON.stringify(batch))).json()) as { results: { status: string }[] };
+    const { results } = (await (await post('/v1/events', JSON.stringify(batch))).json()) as {
+      results: { status: string }[];
+    };
     expect(results.map((r) => r.status)).toEqual(['duplicate', 'rejected', 'rejected', 'rejected']);
     const close = await post('/v1/admin/close?asOf=2025-11-01T01:00:00%2B09:00', '');
     expect(((await close.json()) as { issued: unknown[] }).issued).toHaveLength(3);
@@ -86,10 +115,15 @@ describe('Prometheus metrics', () => {
     expect(after.get('billing_projection_lag_events')).toBe(0);
   });
 
-  it('counts a late event\'s adjustment, and no new dead letters for a failed re-drive', async () => {
+  it("counts a late event's adjustment, and no new dead letters for a failed re-drive", async () => {
     const before = await scrape();
-    expect((await post('/v1/events', readFileSync(join(EXAMPLE, 'events-2.ndjson'), 'utf8'), 'application/x-ndjson')).status).toBe(200);
-    expect(await (await post('/v1/dead-letters/redrive', JSON.stringify({ all: true }))).json()).toEqual({ redriven: 0, stillRejected: 3 });
+    expect(
+      (await post('/v1/events', readFileSync(join(EXAMPLE, 'events-2.ndjson'), 'utf8'), 'application/x-ndjson')).status,
+    ).toBe(200);
+    expect(await (await post('/v1/dead-letters/redrive', JSON.stringify({ all: true }))).json()).toEqual({
+      redriven: 0,
+      stillRejected: 3,
+    });
     await post('/v1/admin/close?asOf=2025-12-01T02:00:00%2B09:00', '');
     const after = await scrape();
     const moved = delta(before, after);
@@ -123,11 +157,14 @@ describe('BillingMetrics gauges read on scrape', () => {
       { topic: 'identity.events', partition: 1, highWatermark: '3', nextOffset: '3', lag: 0 },
     ];
     const failures: string[] = [];
-    const metrics = new BillingMetrics({
-      projectionLag: () => Promise.reject(new Error('store down')),
-      outboxBacklog: () => Promise.resolve(7),
-      consumerLag: () => lag,
-    }, { processMetrics: false, onCollectError: (metric) => failures.push(metric) });
+    const metrics = new BillingMetrics(
+      {
+        projectionLag: () => Promise.reject(new Error('store down')),
+        outboxBacklog: () => Promise.resolve(7),
+        consumerLag: () => lag,
+      },
+      { processMetrics: false, onCollectError: (metric) => failures.push(metric) },
+    );
 
     let samples = parseMetrics(await metrics.metrics());
     expect(samples.get('billing_kafka_consumer_lag{topic="identity.events",partition="0"}')).toBe(6);

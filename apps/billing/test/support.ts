@@ -17,7 +17,13 @@ export interface RunningService {
 /** A real listening service on the embedded store (scheduler off, logs silent). */
 export async function startService(env: NodeJS.ProcessEnv = {}): Promise<RunningService> {
   const dataDir = env.BILLING_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'serve-'));
-  const config = serviceConfigFromEnv({ BILLING_TARIFF: join(EXAMPLE, 'tariff.json'), SCHEDULER_INTERVAL: '0', LOG_LEVEL: 'silent', ...env, BILLING_DATA_DIR: dataDir });
+  const config = serviceConfigFromEnv({
+    BILLING_TARIFF: join(EXAMPLE, 'tariff.json'),
+    SCHEDULER_INTERVAL: '0',
+    LOG_LEVEL: 'silent',
+    ...env,
+    BILLING_DATA_DIR: dataDir,
+  });
   const app = await createService(config);
   await app.listen(0, '127.0.0.1');
   return { app, base: `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`, dataDir };

@@ -9,7 +9,10 @@ export interface BillingSettings {
 
 export const DEFAULT_MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
 
-export function billingSettings(tariff: Tariff, overrides: Partial<Omit<BillingSettings, 'tariff'>> = {}): BillingSettings {
+export function billingSettings(
+  tariff: Tariff,
+  overrides: Partial<Omit<BillingSettings, 'tariff'>> = {},
+): BillingSettings {
   return {
     tariff,
     closeGraceMs: overrides.closeGraceMs ?? DEFAULT_CLOSE_GRACE_MS,

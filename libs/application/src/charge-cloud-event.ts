@@ -14,16 +14,56 @@ export interface ChargeCloudEvent {
 }
 
 export function toChargeCloudEvent(event: ChargeEvent): ChargeCloudEvent {
-  return { specversion: '1.0', id: event.id, source: CHARGE_SOURCE, type: event.type, time: event.time, subject: event.data.orgId, data: inContractOrder(event.data) };
+  return {
+    specversion: '1.0',
+    id: event.id,
+    source: CHARGE_SOURCE,
+    type: event.type,
+    time: event.time,
+    subject: event.data.orgId,
+    data: inContractOrder(event.data),
+  };
 }
 
 /** The fields in the order of interfaces.md §2, whatever order storage returned them in (jsonb sorts keys). */
 function inContractOrder(charge: Charge): Charge {
-  const { chargeId, orgId, kind, period, quantity, amount, currency, tariffVersion, termsVersion, revision, adjusts, lines } = charge;
+  const {
+    chargeId,
+    orgId,
+    kind,
+    period,
+    quantity,
+    amount,
+    currency,
+    tariffVersion,
+    termsVersion,
+    revision,
+    adjusts,
+    lines,
+  } = charge;
   return {
-    chargeId, orgId, kind, period, quantity, amount, currency, tariffVersion, termsVersion, revision, adjusts,
-    lines: lines.map((line) => ('credit' in line
-      ? { credit: line.credit, quantity: line.quantity, amount: line.amount }
-      : { from: line.from, to: line.to, quantity: line.quantity, ...(line.unitPrice !== undefined ? { unitPrice: line.unitPrice } : {}), ...(line.flatAmount !== undefined ? { flatAmount: line.flatAmount } : {}), amount: line.amount })),
+    chargeId,
+    orgId,
+    kind,
+    period,
+    quantity,
+    amount,
+    currency,
+    tariffVersion,
+    termsVersion,
+    revision,
+    adjusts,
+    lines: lines.map((line) =>
+      'credit' in line
+        ? { credit: line.credit, quantity: line.quantity, amount: line.amount }
+        : {
+            from: line.from,
+            to: line.to,
+            quantity: line.quantity,
+            ...(line.unitPrice !== undefined ? { unitPrice: line.unitPrice } : {}),
+            ...(line.flatAmount !== undefined ? { flatAmount: line.flatAmount } : {}),
+            amount: line.amount,
+          },
+    ),
   };
 }

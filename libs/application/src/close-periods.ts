@@ -36,7 +36,13 @@ export interface DuePeriod {
  * billing year whose close was due as of the run's instant.
  */
 export type CloseRun =
-  | { readonly ok: true; readonly asOfMs: number; readonly durationMs: number; readonly report: CloseReport; readonly due: { readonly month: DuePeriod; readonly year: DuePeriod } }
+  | {
+      readonly ok: true;
+      readonly asOfMs: number;
+      readonly durationMs: number;
+      readonly report: CloseReport;
+      readonly due: { readonly month: DuePeriod; readonly year: DuePeriod };
+    }
   | { readonly ok: false; readonly asOfMs: number; readonly durationMs: number; readonly error: unknown };
 
 export type CloseObserver = (run: CloseRun) => void;
@@ -45,7 +51,11 @@ export type CloseObserver = (run: CloseRun) => void;
  * The latest month and billing year whose close is due as of `asOfMs`: a period is due
  * once the clock reached its end plus the grace (§5).
  */
-export function duePeriodsAsOf(asOfMs: number, closeGraceMs: number, startMonth: number): { month: DuePeriod; year: DuePeriod } {
+export function duePeriodsAsOf(
+  asOfMs: number,
+  closeGraceMs: number,
+  startMonth: number,
+): { month: DuePeriod; year: DuePeriod } {
   const month = monthOfInstant(asOfMs - closeGraceMs) - 1;
   const containing = billingYearOf(month, startMonth);
   const year = containing.lastMonth === month ? containing : billingYearOf(containing.firstMonth - 1, startMonth);
@@ -118,8 +128,12 @@ export class PeriodClose {
       issued: decided.issued.filter((_, i) => outcomes[i]!.status === 'appended'),
       problems: [
         ...decided.problems,
-        ...decided.issued.filter((_, i) => outcomes[i]!.status === 'conflict')
-          .map((event) => ({ orgId: event.data.orgId, reason: `charge ${event.id} was already issued with other content` })),
+        ...decided.issued
+          .filter((_, i) => outcomes[i]!.status === 'conflict')
+          .map((event) => ({
+            orgId: event.data.orgId,
+            reason: `charge ${event.id} was already issued with other content`,
+          })),
       ],
     };
   }
@@ -133,7 +147,9 @@ export class PeriodClose {
     const { tariff, closeGraceMs } = this.settings;
     const report: CloseReport = { issued: [], problems: [] };
     // Without a contract application there is no contract, hence nothing to bill.
-    for await (const organisations of this.organisationsInPages(orgIds ?? (await this.projections.contractedOrganisationIds()))) {
+    for await (const organisations of this.organisationsInPages(
+      orgIds ?? (await this.projections.contractedOrganisationIds()),
+    )) {
       for (const org of organisations) {
         try {
           report.issued.push(...decideClose(organisationLedger(org, tariff), { asOfMs, closeGraceMs }, tariff));

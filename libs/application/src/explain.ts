@@ -82,7 +82,11 @@ export class Explain {
       tariffVersion: data.tariffVersion,
       termsVersion: data.termsVersion,
       lines: data.lines,
-      events: this.lineage(data.kind, data.period, data.orgId, inputs).map(({ id, type, time }) => ({ id, type, time })),
+      events: this.lineage(data.kind, data.period, data.orgId, inputs).map(({ id, type, time }) => ({
+        id,
+        type,
+        time,
+      })),
     };
   }
 
@@ -101,7 +105,8 @@ export class Explain {
 
   private lineage(kind: ChargeKind, periodName: string, orgId: string, inputs: readonly InputEvent[]): InputEvent[] {
     const { tariff, closeGraceMs } = this.settings;
-    const applications = inputs.filter((e): e is ContractEvent => CONTRACT.has(e.type))
+    const applications = inputs
+      .filter((e): e is ContractEvent => CONTRACT.has(e.type))
       .reduce<readonly ContractEvent[]>((list, event) => insertApplication(list, event), []);
     const admission = admit(orgId, applications, tariff);
     const contract = admission.contract;
@@ -116,11 +121,24 @@ export class Explain {
         chosen.push(...lifecycleUpToEnd());
         break;
       case 'id-registration':
-        chosen.push(...registrationsIn(period, inputs.filter((e) => LIFECYCLE.has(e.type)), dayOf));
+        chosen.push(
+          ...registrationsIn(
+            period,
+            inputs.filter((e) => LIFECYCLE.has(e.type)),
+            dayOf,
+          ),
+        );
         break;
       case 'verification':
-        chosen.push(...inputs.filter((e) => e.type === 'CredentialVerified' && e.data.verifierOrgId !== e.data.holderOrgId
-          && dayOf(e) >= period.firstDay && dayOf(e) <= period.lastDay));
+        chosen.push(
+          ...inputs.filter(
+            (e) =>
+              e.type === 'CredentialVerified' &&
+              e.data.verifierOrgId !== e.data.holderOrgId &&
+              dayOf(e) >= period.firstDay &&
+              dayOf(e) <= period.lastDay,
+          ),
+        );
         break;
       case 'initial-fee':
         chosen.push(...byId(contract?.idService ? [contract.idService.eventId] : []));
@@ -128,9 +146,13 @@ export class Explain {
       case 'initial-fee-true-up': {
         const service = contract?.idService;
         const openingMonth = service ? monthOfDay(service.openedOn) : null;
-        const reports = (contract?.headcountReports ?? [])
-          .filter((report) => openingMonth !== null && Math.max(monthOfDay(report.changedOn), openingMonth) === period.month);
-        chosen.push(...byId([...(service ? [service.eventId] : []), ...reports.map((r) => r.eventId)]), ...lifecycleUpToEnd());
+        const reports = (contract?.headcountReports ?? []).filter(
+          (report) => openingMonth !== null && Math.max(monthOfDay(report.changedOn), openingMonth) === period.month,
+        );
+        chosen.push(
+          ...byId([...(service ? [service.eventId] : []), ...reports.map((r) => r.eventId)]),
+          ...lifecycleUpToEnd(),
+        );
         break;
       }
     }
@@ -148,7 +170,11 @@ export class Explain {
  * The lifecycle events of a month, and before it the last event of each ID registered in
  * the month: a registration counts only if the ID was not active already (§2.1).
  */
-function registrationsIn(period: BillingPeriod, lifecycle: readonly InputEvent[], dayOf: (e: InputEvent) => DayNumber): InputEvent[] {
+function registrationsIn(
+  period: BillingPeriod,
+  lifecycle: readonly InputEvent[],
+  dayOf: (e: InputEvent) => DayNumber,
+): InputEvent[] {
   const within = lifecycle.filter((e) => dayOf(e) >= period.firstDay && dayOf(e) <= period.lastDay);
   const registered = new Set(within.filter((e) => e.type === 'IdRegistered').map(idOf));
   const before = new Map<string, InputEvent>();
@@ -170,5 +196,8 @@ function isInput(event: StoredEvent): event is InputEvent {
 function inEventOrder(events: readonly InputEvent[]): InputEvent[] {
   const unique = [...new Map(events.map((e) => [e.id, e])).values()];
   const key = (e: InputEvent) => `${instantKey(parseInstant(e.time))}|${e.id}`;
-  return unique.map((e) => ({ e, k: key(e) })).sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0)).map(({ e }) => e);
+  return unique
+    .map((e) => ({ e, k: key(e) }))
+    .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0))
+    .map(({ e }) => e);
 }

@@ -63,7 +63,10 @@ export class Ingestion {
   private decode(inputs: readonly RawInput[]): DecodedBatch {
     const context = { nowMs: this.clock.nowMs(), maxClockSkewMs: this.settings.maxClockSkewMs };
     const decoded = inputs.map((input) =>
-      (isBinaryMode(input.headers) ? decodeBinary(input.headers!, input.raw, context) : decodeStructured(input.raw, context)));
+      isBinaryMode(input.headers)
+        ? decodeBinary(input.headers!, input.raw, context)
+        : decodeStructured(input.raw, context),
+    );
     return { inputs, decoded };
   }
 
@@ -77,13 +80,24 @@ export class Ingestion {
       if (!result.ok) return { status: 'rejected', eventId: result.eventId, reason: result.reason };
       const outcome = appended[next++]!;
       if (outcome.status === 'conflict') {
-        return { status: 'rejected', eventId: outcome.eventId, reason: `id: conflicts with the event stored at position ${outcome.position} under the same id; the first one stands` };
+        return {
+          status: 'rejected',
+          eventId: outcome.eventId,
+          reason: `id: conflicts with the event stored at position ${outcome.position} under the same id; the first one stands`,
+        };
       }
-      return { status: outcome.status === 'appended' ? 'accepted' : 'duplicate', eventId: outcome.eventId, position: outcome.position };
+      return {
+        status: outcome.status === 'appended' ? 'accepted' : 'duplicate',
+        eventId: outcome.eventId,
+        position: outcome.position,
+      };
     });
 
     const letters: NewDeadLetter[] = outcomes.flatMap((outcome, i) =>
-      outcome.status === 'rejected' ? [{ source: inputs[i]!.source, reason: outcome.reason, raw: inputs[i]!.raw, eventId: outcome.eventId }] : []);
+      outcome.status === 'rejected'
+        ? [{ source: inputs[i]!.source, reason: outcome.reason, raw: inputs[i]!.raw, eventId: outcome.eventId }]
+        : [],
+    );
     if (letters.length > 0 && options.deadLetter !== false) await this.deadLetters.add(letters);
     if (this.observers.size > 0) this.notify(inputs, decoded, outcomes, options.deadLetter !== false);
     return outcomes;
@@ -98,7 +112,12 @@ export class Ingestion {
     return () => this.observers.delete(observer);
   }
 
-  private notify(inputs: readonly RawInput[], decoded: readonly Intake[], outcomes: readonly InputOutcome[], deadLettered: boolean): void {
+  private notify(
+    inputs: readonly RawInput[],
+    decoded: readonly Intake[],
+    outcomes: readonly InputOutcome[],
+    deadLettered: boolean,
+  ): void {
     const batch = outcomes.map((outcome, i): IngestedInput => {
       const intake = decoded[i]!;
       const type = intake.ok ? (intake.record.event.type as InputEventType) : declaredType(inputs[i]!);
@@ -120,7 +139,10 @@ export class Ingestion {
    * next batch is read and validated while the previous one is being stored; batches are
    * stored one after the other, in input order.
    */
-  async ingestAll(inputs: AsyncIterable<RawInput>, options: { batchSize?: number; onBatch?: (summary: IngestSummary) => Promise<void> | void } = {}): Promise<IngestSummary> {
+  async ingestAll(
+    inputs: AsyncIterable<RawInput>,
+    options: { batchSize?: number; onBatch?: (summary: IngestSummary) => Promise<void> | void } = {},
+  ): Promise<IngestSummary> {
     const summary: IngestSummary = { accepted: 0, duplicates: 0, rejected: 0 };
     const batchSize = options.batchSize ?? 2000;
     let storing: Promise<void> = Promise.resolve();

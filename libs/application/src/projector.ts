@@ -22,7 +22,11 @@ export class Projector {
    * Keeps catching up while `active()` holds (an ingest is appending, the service runs),
    * so projecting overlaps with appending instead of waiting for it; ends caught up.
    */
-  async follow(active: () => boolean, onProgress?: (progress: CatchUpProgress) => void, idleMs = 50): Promise<CatchUpProgress> {
+  async follow(
+    active: () => boolean,
+    onProgress?: (progress: CatchUpProgress) => void,
+    idleMs = 50,
+  ): Promise<CatchUpProgress> {
     for (;;) {
       const running = active();
       const progress = await this.catchUp(onProgress);

@@ -48,10 +48,21 @@ export class Recompute {
       const differences: RecomputedCharge[] = [];
       const issued: ChargeEvent[] = [];
       for (const org of organisations) {
-        const fresh = decideClose(organisationLedger({ ...org, issued: [] }, tariff), command, tariff).filter((e) => e.data.period === period);
-        differences.push(...compare(org.orgId, period, org.issued, fresh.map((e) => e.data)));
+        const fresh = decideClose(organisationLedger({ ...org, issued: [] }, tariff), command, tariff).filter(
+          (e) => e.data.period === period,
+        );
+        differences.push(
+          ...compare(
+            org.orgId,
+            period,
+            org.issued,
+            fresh.map((e) => e.data),
+          ),
+        );
         if (!options.dryRun) {
-          issued.push(...decideClose(organisationLedger(org, tariff), command, tariff).filter((e) => e.data.period === period));
+          issued.push(
+            ...decideClose(organisationLedger(org, tariff), command, tariff).filter((e) => e.data.period === period),
+          );
         }
       }
       if (issued.length > 0) {
@@ -69,17 +80,30 @@ function compare(
   issued: readonly { kind: ChargeKind; period: string; quantity: number; amount: number }[],
   recomputed: readonly { kind: ChargeKind; quantity: number; amount: number }[],
 ): RecomputedCharge[] {
-  const kinds = new Set<ChargeKind>([...issued.filter((c) => c.period === period).map((c) => c.kind), ...recomputed.map((c) => c.kind)]);
+  const kinds = new Set<ChargeKind>([
+    ...issued.filter((c) => c.period === period).map((c) => c.kind),
+    ...recomputed.map((c) => c.kind),
+  ]);
   return [...kinds].sort().map((kind) => {
     const sum = (charges: readonly { kind: ChargeKind; quantity: number; amount: number }[]) =>
-      charges.filter((c) => c.kind === kind).reduce((total, c) => ({ quantity: total.quantity + c.quantity, amount: total.amount + c.amount }), { quantity: 0, amount: 0 });
+      charges
+        .filter((c) => c.kind === kind)
+        .reduce((total, c) => ({ quantity: total.quantity + c.quantity, amount: total.amount + c.amount }), {
+          quantity: 0,
+          amount: 0,
+        });
     const before = sum(issued.filter((c) => c.period === period));
     const after = sum(recomputed);
     return {
-      orgId, kind, period,
-      issuedQuantity: before.quantity, issuedAmount: before.amount,
-      recomputedQuantity: after.quantity, recomputedAmount: after.amount,
-      quantityDifference: after.quantity - before.quantity, amountDifference: after.amount - before.amount,
+      orgId,
+      kind,
+      period,
+      issuedQuantity: before.quantity,
+      issuedAmount: before.amount,
+      recomputedQuantity: after.quantity,
+      recomputedAmount: after.amount,
+      quantityDifference: after.quantity - before.quantity,
+      amountDifference: after.amount - before.amount,
     };
   });
 }

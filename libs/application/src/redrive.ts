@@ -13,12 +13,18 @@ export interface RedriveReport {
  * found already stored, leave the dead-letter list; the others keep their new reason.
  */
 export class Redrive {
-  constructor(private readonly deadLetters: DeadLetterStore, private readonly ingestion: Ingestion) {}
+  constructor(
+    private readonly deadLetters: DeadLetterStore,
+    private readonly ingestion: Ingestion,
+  ) {}
 
   async run(ids?: readonly string[]): Promise<RedriveReport> {
     const letters = await this.deadLetters.list(ids ? { ids } : undefined);
     if (letters.length === 0) return { redriven: 0, stillRejected: 0 };
-    const outcomes = await this.ingestion.ingestBatch(letters.map((letter) => ({ raw: letter.raw, source: letter.source })), { deadLetter: false });
+    const outcomes = await this.ingestion.ingestBatch(
+      letters.map((letter) => ({ raw: letter.raw, source: letter.source })),
+      { deadLetter: false },
+    );
     const redriven: string[] = [];
     let stillRejected = 0;
     for (const [i, outcome] of outcomes.entries()) {

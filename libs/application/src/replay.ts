@@ -1,5 +1,13 @@
 import { evolve, initialBillingState } from '@smartme/domain';
-import { EventStore, ExclusiveLock, IssuedChargeEvent, OrganisationPartition, ProjectionStore, RebuiltPartition, ReplacementReport } from '@smartme/ports';
+import {
+  EventStore,
+  ExclusiveLock,
+  IssuedChargeEvent,
+  OrganisationPartition,
+  ProjectionStore,
+  RebuiltPartition,
+  ReplacementReport,
+} from '@smartme/ports';
 
 export interface ReplayProgress {
   /** Events folded so far, across partitions. */
@@ -59,18 +67,29 @@ export class Replay {
   }
 
   /** Folded one after the other, as the projection store asks for them: one in memory at a time. */
-  private async *partitions(count: number, head: bigint, progress: { events: number }, onProgress?: (progress: ReplayProgress) => void): AsyncGenerator<RebuiltPartition> {
+  private async *partitions(
+    count: number,
+    head: bigint,
+    progress: { events: number },
+    onProgress?: (progress: ReplayProgress) => void,
+  ): AsyncGenerator<RebuiltPartition> {
     for (let index = 0; index < count; index++) yield await this.fold({ index, count }, head, progress, onProgress);
   }
 
-  private async fold(partition: OrganisationPartition, head: bigint, progress: { events: number }, onProgress?: (progress: ReplayProgress) => void): Promise<RebuiltPartition> {
+  private async fold(
+    partition: OrganisationPartition,
+    head: bigint,
+    progress: { events: number },
+    onProgress?: (progress: ReplayProgress) => void,
+  ): Promise<RebuiltPartition> {
     const state = initialBillingState({ deduplicate: false });
     const charges: IssuedChargeEvent[] = [];
     // The evolver folds any order of the events to the same state, so the store may scan.
     for await (const batch of this.events.readPartition(partition, head, 10_000)) {
       for (const record of batch) {
         evolve(state, record.event);
-        if (record.event.type === 'ChargeIssued' || record.event.type === 'ChargeAdjusted') charges.push({ position: record.position, event: record.event });
+        if (record.event.type === 'ChargeIssued' || record.event.type === 'ChargeAdjusted')
+          charges.push({ position: record.position, event: record.event });
       }
       progress.events += batch.length;
       onProgress?.({ events: progress.events, head, partition });

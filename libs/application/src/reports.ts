@@ -1,11 +1,4 @@
-import {
-  ApplicationDecision,
-  PeriodUsage,
-  admit,
-  billingWindowOf,
-  periodNamed,
-  usageOf,
-} from '@smartme/domain';
+import { ApplicationDecision, PeriodUsage, admit, billingWindowOf, periodNamed, usageOf } from '@smartme/domain';
 import { ProjectionStore } from '@smartme/ports';
 import { BillingSettings } from './billing-settings';
 
@@ -17,7 +10,10 @@ export type ContractReport = Omit<ApplicationDecision, 'eventId'>;
 
 /** Read models for operators, computed from the projections with the domain's rules. */
 export class Reports {
-  constructor(private readonly projections: ProjectionStore, private readonly settings: BillingSettings) {}
+  constructor(
+    private readonly projections: ProjectionStore,
+    private readonly settings: BillingSettings,
+  ) {}
 
   async usage(orgId: string, period: string): Promise<UsageReport> {
     const { tariff, closeGraceMs } = this.settings;
@@ -30,11 +26,15 @@ export class Reports {
   async contracts(orgId?: string): Promise<ContractReport[]> {
     const organisations = await this.projections.organisations(orgId ? [orgId] : undefined);
     return organisations.flatMap((org) =>
-      admit(org.orgId, org.applications, this.settings.tariff).decisions.map(({ eventId: _eventId, ...decision }) => decision));
+      admit(org.orgId, org.applications, this.settings.tariff).decisions.map(
+        ({ eventId: _eventId, ...decision }) => decision,
+      ),
+    );
   }
 }
 
 function emptyUsage(type: 'month' | 'year'): PeriodUsage {
-  return type === 'month' ? { registrations: 0, activeAtMonthEnd: 0 } : { verificationsCounted: 0, verificationsInternal: 0 };
+  return type === 'month'
+    ? { registrations: 0, activeAtMonthEnd: 0 }
+    : { verificationsCounted: 0, verificationsInternal: 0 };
 }
-

@@ -36,7 +36,10 @@ export function initialBillingState(options: { deduplicate?: boolean } = {}): Bi
  * `state` (the fold owns it; copying a million IDs per event would be the alternative).
  */
 export function evolve(state: BillingState, event: StoredEvent): BillingState {
-  const org = organisation(state, event.type === 'ChargeIssued' || event.type === 'ChargeAdjusted' ? event.data.orgId : billedOrganisation(event));
+  const org = organisation(
+    state,
+    event.type === 'ChargeIssued' || event.type === 'ChargeAdjusted' ? event.data.orgId : billedOrganisation(event),
+  );
   switch (event.type) {
     case 'IdRegistered':
     case 'IdRevoked':
@@ -60,15 +63,28 @@ export function admissionOf(org: OrganisationState, tariff: Tariff): Admission {
 }
 
 export function ledgerOf(org: OrganisationState, tariff: Tariff): OrganisationLedger {
-  return organisationLedger({ orgId: org.orgId, applications: org.applications, usage: org.usage.view(), issued: [...org.issued.values()] }, tariff);
+  return organisationLedger(
+    { orgId: org.orgId, applications: org.applications, usage: org.usage.view(), issued: [...org.issued.values()] },
+    tariff,
+  );
 }
 
 /** The close's view of an organisation from its projected materials: applications are judged now, under the tariff's terms. */
 export function organisationLedger(
-  materials: { orgId: string; applications: readonly ContractEvent[]; usage: UsageView; issued: readonly IssuedCharge[] },
+  materials: {
+    orgId: string;
+    applications: readonly ContractEvent[];
+    usage: UsageView;
+    issued: readonly IssuedCharge[];
+  },
   tariff: Tariff,
 ): OrganisationLedger {
-  return { orgId: materials.orgId, contract: admit(materials.orgId, materials.applications, tariff).contract, usage: materials.usage, issued: materials.issued };
+  return {
+    orgId: materials.orgId,
+    contract: admit(materials.orgId, materials.applications, tariff).contract,
+    usage: materials.usage,
+    issued: materials.issued,
+  };
 }
 
 /**
@@ -84,7 +100,12 @@ export function decide(command: ClosePeriods, state: BillingState, tariff: Tarif
 function organisation(state: BillingState, orgId: string): OrganisationState {
   let org = state.organisations.get(orgId);
   if (!org) {
-    org = { orgId, usage: new OrganisationUsage({ deduplicate: state.deduplicate }), applications: [], issued: new Map() };
+    org = {
+      orgId,
+      usage: new OrganisationUsage({ deduplicate: state.deduplicate }),
+      applications: [],
+      issued: new Map(),
+    };
     state.organisations.set(orgId, org);
   }
   return org;

@@ -8,69 +8,115 @@ const decisions = (...applications: ContractEvent[]) =>
 
 describe('applications under Article 4 and the 2025-10-01 terms change (§3)', () => {
   it('accepts an ID-only application up to 2025-09-30 under the old terms', () => {
-    expect(decisions(contractOpened(org, ['id'], { appliedOn: '2025-09-30', openedOn: '2025-10-10' })))
-      .toEqual([['ContractOpened', 'accepted', null, '2025-09']]);
+    expect(decisions(contractOpened(org, ['id'], { appliedOn: '2025-09-30', openedOn: '2025-10-10' }))).toEqual([
+      ['ContractOpened', 'accepted', null, '2025-09'],
+    ]);
   });
 
   it('rejects an ID-only application from 2025-10-01', () => {
-    expect(decisions(contractOpened(org, ['id'], { appliedOn: '2025-10-01', openedOn: '2025-10-10' })))
-      .toEqual([['ContractOpened', 'rejected', 'ID_SERVICE_REQUIRES_ENTRY_EXIT', '2025-10']]);
+    expect(decisions(contractOpened(org, ['id'], { appliedOn: '2025-10-01', openedOn: '2025-10-10' }))).toEqual([
+      ['ContractOpened', 'rejected', 'ID_SERVICE_REQUIRES_ENTRY_EXIT', '2025-10'],
+    ]);
   });
 
   it('accepts an ID-only application through an Annex 3 channel', () => {
-    expect(decisions(contractOpened(org, ['id'], { appliedOn: '2025-10-01', openedOn: '2025-10-10', channel: 'secom-smartphone-id' })))
-      .toEqual([['ContractOpened', 'accepted', null, '2025-10']]);
+    expect(
+      decisions(
+        contractOpened(org, ['id'], {
+          appliedOn: '2025-10-01',
+          openedOn: '2025-10-10',
+          channel: 'secom-smartphone-id',
+        }),
+      ),
+    ).toEqual([['ContractOpened', 'accepted', null, '2025-10']]);
   });
 
   it('accepts entry/exit with the ID service, and entry/exit alone', () => {
-    expect(decisions(contractOpened(org, ['entry-exit', 'id'], { appliedOn: '2025-11-01', openedOn: '2025-11-10' }))[0]![1]).toBe('accepted');
-    expect(decisions(contractOpened(org, ['entry-exit'], { appliedOn: '2025-11-01', openedOn: '2025-11-10' }))[0]![1]).toBe('accepted');
+    expect(
+      decisions(contractOpened(org, ['entry-exit', 'id'], { appliedOn: '2025-11-01', openedOn: '2025-11-10' }))[0]![1],
+    ).toBe('accepted');
+    expect(
+      decisions(contractOpened(org, ['entry-exit'], { appliedOn: '2025-11-01', openedOn: '2025-11-10' }))[0]![1],
+    ).toBe('accepted');
   });
 
   it('rejects a second opening as a duplicate, even with no service', () => {
-    expect(decisions(
-      contractOpened(org, ['entry-exit'], { appliedOn: '2025-11-01', openedOn: '2025-11-10' }),
-      contractOpened(org, [], { appliedOn: '2025-11-02', openedOn: '2025-11-10' }),
-    )[1]![2]).toBe('DUPLICATE_CONTRACT');
+    expect(
+      decisions(
+        contractOpened(org, ['entry-exit'], { appliedOn: '2025-11-01', openedOn: '2025-11-10' }),
+        contractOpened(org, [], { appliedOn: '2025-11-02', openedOn: '2025-11-10' }),
+      )[1]![2],
+    ).toBe('DUPLICATE_CONTRACT');
   });
 
   it('takes the basis from IdServiceAdded, not from reports filed before the ID service', () => {
-    const result = admit(org, [
-      contractOpened(org, ['entry-exit'], { appliedOn: '2025-10-01', openedOn: '2025-10-01' }),
-      headcountChanged(org, '2025-10-10', 250, 0),
-      idServiceAdded(org, { appliedOn: '2025-11-01', openedOn: '2025-11-05', declaredMembers: 50, plannedUsers: 0 }),
-    ], sampleTariff);
+    const result = admit(
+      org,
+      [
+        contractOpened(org, ['entry-exit'], { appliedOn: '2025-10-01', openedOn: '2025-10-01' }),
+        headcountChanged(org, '2025-10-10', 250, 0),
+        idServiceAdded(org, { appliedOn: '2025-11-01', openedOn: '2025-11-05', declaredMembers: 50, plannedUsers: 0 }),
+      ],
+      sampleTariff,
+    );
     expect(result.contract).toMatchObject({ idService: { basis: 50 }, headcountReports: [] });
   });
 
   it('rejects an application with no service', () => {
-    expect(decisions(contractOpened(org, [], { appliedOn: '2025-11-01', openedOn: '2025-11-10' }))[0]![2]).toBe('NO_SERVICE_SELECTED');
+    expect(decisions(contractOpened(org, [], { appliedOn: '2025-11-01', openedOn: '2025-11-10' }))[0]![2]).toBe(
+      'NO_SERVICE_SELECTED',
+    );
   });
 
   it('makes the first accepted opening in event-time order the contract, whatever the arrival order', () => {
-    const late = contractOpened(org, ['entry-exit', 'id'], { appliedOn: '2025-11-01', openedOn: '2025-11-10', time: '2025-11-01T10:00:00' });
-    const early = contractOpened(org, ['entry-exit', 'id'], { appliedOn: '2025-10-20', openedOn: '2025-10-25', time: '2025-10-20T10:00:00' });
+    const late = contractOpened(org, ['entry-exit', 'id'], {
+      appliedOn: '2025-11-01',
+      openedOn: '2025-11-10',
+      time: '2025-11-01T10:00:00',
+    });
+    const early = contractOpened(org, ['entry-exit', 'id'], {
+      appliedOn: '2025-10-20',
+      openedOn: '2025-10-25',
+      time: '2025-10-20T10:00:00',
+    });
     const inOrder = [early, late];
     const result = admit(org, inOrder, sampleTariff);
-    expect(result.decisions.map((d) => [d.eventId, d.reason])).toEqual([[early.id, null], [late.id, 'DUPLICATE_CONTRACT']]);
+    expect(result.decisions.map((d) => [d.eventId, d.reason])).toEqual([
+      [early.id, null],
+      [late.id, 'DUPLICATE_CONTRACT'],
+    ]);
     expect(result.contract?.idService?.eventId).toBe(early.id);
   });
 
   it('rejects changes and closures for an organisation without a contract', () => {
-    expect(decisions(
-      headcountChanged(org, '2025-11-01', 10, 10),
-      contractClosed(org, '2025-11-30'),
-      idServiceAdded(org, { appliedOn: '2025-11-01', openedOn: '2025-11-10' }),
-    ).map((d) => d[2])).toEqual(['UNKNOWN_ORG', 'UNKNOWN_ORG', 'UNKNOWN_ORG']);
+    expect(
+      decisions(
+        headcountChanged(org, '2025-11-01', 10, 10),
+        contractClosed(org, '2025-11-30'),
+        idServiceAdded(org, { appliedOn: '2025-11-01', openedOn: '2025-11-10' }),
+      ).map((d) => d[2]),
+    ).toEqual(['UNKNOWN_ORG', 'UNKNOWN_ORG', 'UNKNOWN_ORG']);
   });
 
   it('gives an entry/exit contract the ID service through IdServiceAdded, opening then', () => {
-    const result = admit(org, [
-      contractOpened(org, ['entry-exit'], { appliedOn: '2025-10-02', openedOn: '2025-10-05' }),
-      idServiceAdded(org, { appliedOn: '2025-11-02', openedOn: '2025-11-20', declaredMembers: 150, plannedUsers: 40 }),
-    ], sampleTariff);
+    const result = admit(
+      org,
+      [
+        contractOpened(org, ['entry-exit'], { appliedOn: '2025-10-02', openedOn: '2025-10-05' }),
+        idServiceAdded(org, {
+          appliedOn: '2025-11-02',
+          openedOn: '2025-11-20',
+          declaredMembers: 150,
+          plannedUsers: 40,
+        }),
+      ],
+      sampleTariff,
+    );
     expect(result.decisions.map((d) => d.status)).toEqual(['accepted', 'accepted']);
-    expect(result.contract?.idService).toMatchObject({ basis: 150, headcount: { declaredMembers: 150, plannedUsers: 40 } });
+    expect(result.contract?.idService).toMatchObject({
+      basis: 150,
+      headcount: { declaredMembers: 150, plannedUsers: 40 },
+    });
   });
 
   it('applies the new rule to an additional ID-service application of an old ID-only contract', () => {
@@ -90,7 +136,10 @@ describe('applications under Article 4 and the 2025-10-01 terms change (§3)', (
       contractClosed(org, '2026-01-31'),
     );
     expect(result.map((d) => [d[0], d[1]])).toEqual([
-      ['ContractOpened', 'accepted'], ['HeadcountChanged', 'accepted'], ['ContractClosed', 'accepted'], ['ContractClosed', 'rejected'],
+      ['ContractOpened', 'accepted'],
+      ['HeadcountChanged', 'accepted'],
+      ['ContractClosed', 'accepted'],
+      ['ContractClosed', 'rejected'],
     ]);
   });
 });

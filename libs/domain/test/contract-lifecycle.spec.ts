@@ -1,8 +1,18 @@
-import { Billing, contractClosed, contractOpened, idServiceAdded, registered, revoked, summary, verified } from './support/events';
+import {
+  Billing,
+  contractClosed,
+  contractOpened,
+  idServiceAdded,
+  registered,
+  revoked,
+  summary,
+  verified,
+} from './support/events';
 import { sampleTariff, twoVersionTariff } from './support/sample-tariff';
 
 const org = 'org-life';
-const rows = (charges: ReturnType<Billing['close']>) => summary(charges).map((c) => `${c.type} ${c.kind} ${c.period} q=${c.quantity} ¥${c.amount}`);
+const rows = (charges: ReturnType<Billing['close']>) =>
+  summary(charges).map((c) => `${c.type} ${c.kind} ${c.period} q=${c.quantity} ¥${c.amount}`);
 const opened = (openedOn = '2025-10-10') =>
   contractOpened(org, ['entry-exit', 'id'], { appliedOn: '2025-10-01', openedOn, declaredMembers: 0, plannedUsers: 0 });
 
@@ -31,7 +41,12 @@ describe('a contract closed mid-month (§2.5)', () => {
   it('rates the early-closed year with the version in force on the closing date', () => {
     const tariff = twoVersionTariff({ startMonth: 4 });
     const billing = new Billing(tariff).given(
-      contractOpened(org, ['entry-exit', 'id'], { appliedOn: '2025-06-01', openedOn: '2025-06-01', declaredMembers: 0, plannedUsers: 0 }),
+      contractOpened(org, ['entry-exit', 'id'], {
+        appliedOn: '2025-06-01',
+        openedOn: '2025-06-01',
+        declaredMembers: 0,
+        plannedUsers: 0,
+      }),
       verified(org, 'beta', '2025-07-01T10:00:00'),
       contractClosed(org, '2025-09-15'),
     );
@@ -43,16 +58,19 @@ describe('a contract closed mid-month (§2.5)', () => {
     const billing = new Billing(sampleTariff).given(opened(), registered(org, 'a', '2025-10-11T10:00:00'));
     billing.close('2025-12-01T01:00:00');
     billing.given(contractClosed(org, '2025-10-31', '2025-12-02T10:00:00'));
-    expect(rows(billing.close('2025-12-02T11:00:00'))).toEqual([
-      'ChargeAdjusted monthly-fee 2025-11 q=-1 ¥-300',
-    ]);
+    expect(rows(billing.close('2025-12-02T11:00:00'))).toEqual(['ChargeAdjusted monthly-fee 2025-11 q=-1 ¥-300']);
   });
 });
 
 describe('a closure that undoes billing', () => {
   it('bills nothing for a contract closed before its ID service opened', () => {
     const billing = new Billing(sampleTariff).given(
-      contractOpened(org, ['entry-exit', 'id'], { appliedOn: '2025-10-01', openedOn: '2025-10-20', declaredMembers: 10, plannedUsers: 10 }),
+      contractOpened(org, ['entry-exit', 'id'], {
+        appliedOn: '2025-10-01',
+        openedOn: '2025-10-20',
+        declaredMembers: 10,
+        plannedUsers: 10,
+      }),
       registered(org, 'a', '2025-10-21T10:00:00'),
       contractClosed(org, '2025-10-05'),
     );
@@ -61,10 +79,17 @@ describe('a closure that undoes billing', () => {
 
   it('reverses the usage charges of a month after a closure that arrives late, but never refunds its true-up', () => {
     const billing = new Billing(sampleTariff).given(
-      contractOpened(org, ['entry-exit', 'id'], { appliedOn: '2025-10-01', openedOn: '2025-10-01', declaredMembers: 10, plannedUsers: 10 }),
+      contractOpened(org, ['entry-exit', 'id'], {
+        appliedOn: '2025-10-01',
+        openedOn: '2025-10-01',
+        declaredMembers: 10,
+        plannedUsers: 10,
+      }),
     );
     for (let i = 0; i < 101; i++) billing.given(registered(org, `id-${i}`, '2025-11-02T10:00:00'));
-    expect(rows(billing.close('2025-12-01T01:00:00'))).toContain('ChargeIssued initial-fee-true-up 2025-11 q=101 ¥200000');
+    expect(rows(billing.close('2025-12-01T01:00:00'))).toContain(
+      'ChargeIssued initial-fee-true-up 2025-11 q=101 ¥200000',
+    );
     billing.given(contractClosed(org, '2025-10-31', '2025-12-03T10:00:00'));
     expect(rows(billing.close('2025-12-03T11:00:00'))).toEqual([
       'ChargeAdjusted id-registration 2025-11 q=-101 ¥-10100',
@@ -100,7 +125,9 @@ describe('events before the contract exists (§2.5)', () => {
       registered(org, 'a', '2025-10-20T10:00:00'),
     );
     expect(billing.close('2025-12-01T01:00:00')).toEqual([]);
-    billing.given(idServiceAdded(org, { appliedOn: '2025-12-01', openedOn: '2025-12-05', declaredMembers: 5, plannedUsers: 5 }));
+    billing.given(
+      idServiceAdded(org, { appliedOn: '2025-12-01', openedOn: '2025-12-05', declaredMembers: 5, plannedUsers: 5 }),
+    );
     expect(rows(billing.close('2026-01-01T01:00:00'))).toEqual([
       'ChargeIssued initial-fee 2025-12 q=5 ¥100000',
       'ChargeIssued monthly-fee 2025-12 q=1 ¥300',
@@ -109,7 +136,12 @@ describe('events before the contract exists (§2.5)', () => {
 
   it('bills nothing for a rejected application', () => {
     const billing = new Billing(sampleTariff).given(
-      contractOpened(org, ['id'], { appliedOn: '2025-10-01', openedOn: '2025-10-01', declaredMembers: 5, plannedUsers: 5 }),
+      contractOpened(org, ['id'], {
+        appliedOn: '2025-10-01',
+        openedOn: '2025-10-01',
+        declaredMembers: 5,
+        plannedUsers: 5,
+      }),
       registered(org, 'a', '2025-10-20T10:00:00'),
     );
     expect(billing.close('2025-12-01T01:00:00')).toEqual([]);
@@ -119,11 +151,18 @@ describe('events before the contract exists (§2.5)', () => {
 describe('the 2025-09 / 2025-10 version switch (附則 2)', () => {
   it('rates September with the old version and October with the new one', () => {
     const billing = new Billing(twoVersionTariff()).given(
-      contractOpened(org, ['id'], { appliedOn: '2025-08-01', openedOn: '2025-09-01', declaredMembers: 0, plannedUsers: 0 }),
+      contractOpened(org, ['id'], {
+        appliedOn: '2025-08-01',
+        openedOn: '2025-09-01',
+        declaredMembers: 0,
+        plannedUsers: 0,
+      }),
       registered(org, 'a', '2025-09-30T23:59:59'),
       registered(org, 'b', '2025-10-01T00:00:00'),
     );
-    const charges = billing.close('2025-11-01T01:00:00').map((c) => [c.data.kind, c.data.period, c.data.amount, c.data.tariffVersion, c.data.termsVersion]);
+    const charges = billing
+      .close('2025-11-01T01:00:00')
+      .map((c) => [c.data.kind, c.data.period, c.data.amount, c.data.tariffVersion, c.data.termsVersion]);
     expect(charges).toEqual([
       ['id-registration', '2025-09', 50, '2024-01', '2025-09'],
       ['monthly-fee', '2025-09', 250, '2024-01', '2025-09'],
@@ -134,7 +173,13 @@ describe('the 2025-09 / 2025-10 version switch (附則 2)', () => {
 });
 
 describe('verification fee (§2.4)', () => {
-  const contract = () => contractOpened(org, ['entry-exit', 'id'], { appliedOn: '2025-01-01', openedOn: '2025-01-01', declaredMembers: 0, plannedUsers: 0 });
+  const contract = () =>
+    contractOpened(org, ['entry-exit', 'id'], {
+      appliedOn: '2025-01-01',
+      openedOn: '2025-01-01',
+      declaredMembers: 0,
+      plannedUsers: 0,
+    });
 
   it('issues no charge for a year with zero counted verifications, even with internal ones', () => {
     const billing = new Billing(twoVersionTariff()).given(contract(), verified(org, org, '2025-05-01T10:00:00'));
@@ -144,7 +189,12 @@ describe('verification fee (§2.4)', () => {
   it('charges the holder organisation, not the verifier', () => {
     const billing = new Billing(twoVersionTariff()).given(
       contract(),
-      contractOpened('verifier', ['entry-exit', 'id'], { appliedOn: '2025-01-01', openedOn: '2025-01-01', declaredMembers: 0, plannedUsers: 0 }),
+      contractOpened('verifier', ['entry-exit', 'id'], {
+        appliedOn: '2025-01-01',
+        openedOn: '2025-01-01',
+        declaredMembers: 0,
+        plannedUsers: 0,
+      }),
       verified(org, 'verifier', '2025-05-01T10:00:00'),
     );
     expect(rows(billing.close('2026-01-01T01:00:00'))).toEqual(['ChargeIssued verification 2025 q=1 ¥10']);
@@ -163,13 +213,24 @@ describe('verification fee (§2.4)', () => {
       verified(org, 'beta', '2025-04-01T00:00:00'),
       verified(org, 'beta', '2026-03-31T10:00:00'),
     );
-    const years = billing.close('2026-04-01T01:00:00').filter((c) => c.data.kind === 'verification').map((c) => [c.data.period, c.data.quantity]);
-    expect(years).toEqual([['2024', 1], ['2025', 2]]);
+    const years = billing
+      .close('2026-04-01T01:00:00')
+      .filter((c) => c.data.kind === 'verification')
+      .map((c) => [c.data.period, c.data.quantity]);
+    expect(years).toEqual([
+      ['2024', 1],
+      ['2025', 2],
+    ]);
   });
 
   it('does not count verifications before the opening month', () => {
     const billing = new Billing(twoVersionTariff()).given(
-      contractOpened(org, ['entry-exit', 'id'], { appliedOn: '2025-03-01', openedOn: '2025-03-20', declaredMembers: 0, plannedUsers: 0 }),
+      contractOpened(org, ['entry-exit', 'id'], {
+        appliedOn: '2025-03-01',
+        openedOn: '2025-03-20',
+        declaredMembers: 0,
+        plannedUsers: 0,
+      }),
       verified(org, 'beta', '2025-02-28T10:00:00'),
       verified(org, 'beta', '2025-03-01T10:00:00'),
     );

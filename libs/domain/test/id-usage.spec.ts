@@ -2,13 +2,23 @@ import { Billing, contractOpened, registered, revoked, summary } from './support
 import { sampleTariff } from './support/sample-tariff';
 
 const org = 'org-ids';
-const opened = () => contractOpened(org, ['entry-exit', 'id'], { appliedOn: '2025-10-01', openedOn: '2025-10-01', declaredMembers: 0, plannedUsers: 0 });
+const opened = () =>
+  contractOpened(org, ['entry-exit', 'id'], {
+    appliedOn: '2025-10-01',
+    openedOn: '2025-10-01',
+    declaredMembers: 0,
+    plannedUsers: 0,
+  });
 const quantities = (billing: Billing, asOf: string) =>
   Object.fromEntries(summary(billing.close(asOf)).map((c) => [`${c.kind} ${c.period}`, c.quantity]));
 
 describe('ID registration fee (§2.1)', () => {
   it('counts distinct IDs newly registered in the month', () => {
-    const billing = new Billing(sampleTariff).given(opened(), registered(org, 'a', '2025-10-02T10:00:00'), registered(org, 'b', '2025-10-03T10:00:00'));
+    const billing = new Billing(sampleTariff).given(
+      opened(),
+      registered(org, 'a', '2025-10-02T10:00:00'),
+      registered(org, 'b', '2025-10-03T10:00:00'),
+    );
     expect(quantities(billing, '2025-11-01T01:00:00')['id-registration 2025-10']).toBe(2);
   });
 
@@ -32,7 +42,10 @@ describe('ID registration fee (§2.1)', () => {
       revoked(org, 'a', '2025-10-20T10:00:00'),
       registered(org, 'a', '2025-11-02T10:00:00'),
     );
-    expect(quantities(billing, '2025-12-01T01:00:00')).toMatchObject({ 'id-registration 2025-10': 1, 'id-registration 2025-11': 1 });
+    expect(quantities(billing, '2025-12-01T01:00:00')).toMatchObject({
+      'id-registration 2025-10': 1,
+      'id-registration 2025-11': 1,
+    });
   });
 
   it('counts register → revoke → register in one month once', () => {
@@ -51,13 +64,26 @@ describe('ID registration fee (§2.1)', () => {
       registered(org, 'a', '2025-10-31T14:59:59Z'),
       registered(org, 'b', '2025-10-31T15:00:00Z'),
     );
-    expect(quantities(billing, '2025-12-01T01:00:00')).toMatchObject({ 'id-registration 2025-10': 1, 'id-registration 2025-11': 1 });
+    expect(quantities(billing, '2025-12-01T01:00:00')).toMatchObject({
+      'id-registration 2025-10': 1,
+      'id-registration 2025-11': 1,
+    });
   });
 
   it('applies events of one ID at the same instant in event id order', () => {
     const at = '2025-10-10T10:00:00';
-    const revokedFirst = new Billing(sampleTariff).given(opened(), registered(org, 'a', '2025-10-01T10:00:00', 'e1'), revoked(org, 'a', at, 'e2'), registered(org, 'a', at, 'e3'));
-    const registeredFirst = new Billing(sampleTariff).given(opened(), registered(org, 'a', '2025-10-01T10:00:00', 'e1'), registered(org, 'a', at, 'e2'), revoked(org, 'a', at, 'e3'));
+    const revokedFirst = new Billing(sampleTariff).given(
+      opened(),
+      registered(org, 'a', '2025-10-01T10:00:00', 'e1'),
+      revoked(org, 'a', at, 'e2'),
+      registered(org, 'a', at, 'e3'),
+    );
+    const registeredFirst = new Billing(sampleTariff).given(
+      opened(),
+      registered(org, 'a', '2025-10-01T10:00:00', 'e1'),
+      registered(org, 'a', at, 'e2'),
+      revoked(org, 'a', at, 'e3'),
+    );
     expect(quantities(revokedFirst, '2025-11-01T01:00:00')['monthly-fee 2025-10']).toBe(1);
     expect(quantities(registeredFirst, '2025-11-01T01:00:00')['monthly-fee 2025-10']).toBeUndefined();
   });
@@ -93,7 +119,12 @@ describe('monthly fee (§2.2)', () => {
 
   it('counts IDs registered before the opening date from the opening month on', () => {
     const billing = new Billing(sampleTariff).given(
-      contractOpened(org, ['entry-exit', 'id'], { appliedOn: '2025-10-01', openedOn: '2025-11-15', declaredMembers: 0, plannedUsers: 0 }),
+      contractOpened(org, ['entry-exit', 'id'], {
+        appliedOn: '2025-10-01',
+        openedOn: '2025-11-15',
+        declaredMembers: 0,
+        plannedUsers: 0,
+      }),
       registered(org, 'a', '2025-10-02T10:00:00'),
       registered(org, 'b', '2025-11-02T10:00:00'),
     );

@@ -3,9 +3,16 @@ import { sampleTariff, twoVersionTariff } from './support/sample-tariff';
 
 const org = 'org-fee';
 const initialFees = (charges: ReturnType<Billing['close']>) =>
-  summary(charges).filter((c) => c.kind.startsWith('initial-fee')).map(({ type, kind, period, quantity, amount }) => ({ type, kind, period, quantity, amount }));
+  summary(charges)
+    .filter((c) => c.kind.startsWith('initial-fee'))
+    .map(({ type, kind, period, quantity, amount }) => ({ type, kind, period, quantity, amount }));
 const opened = (declaredMembers: number, plannedUsers: number) =>
-  contractOpened(org, ['entry-exit', 'id'], { appliedOn: '2025-10-01', openedOn: '2025-10-10', declaredMembers, plannedUsers });
+  contractOpened(org, ['entry-exit', 'id'], {
+    appliedOn: '2025-10-01',
+    openedOn: '2025-10-10',
+    declaredMembers,
+    plannedUsers,
+  });
 
 describe('initial fee (§2.3)', () => {
   it('charges the tier of max(declaredMembers, plannedUsers) once, in the opening month', () => {
@@ -47,7 +54,10 @@ describe('initial fee (§2.3)', () => {
       headcountChanged(org, '2025-12-03', 160, 0),
     );
     const charges = initialFees(billing.close('2026-01-01T01:00:00'));
-    expect(charges.map((c) => [c.kind, c.period, c.amount])).toEqual([['initial-fee', '2025-10', 100000], ['initial-fee-true-up', '2025-11', 200000]]);
+    expect(charges.map((c) => [c.kind, c.period, c.amount])).toEqual([
+      ['initial-fee', '2025-10', 100000],
+      ['initial-fee-true-up', '2025-11', 200000],
+    ]);
   });
 
   it('issues at most one true-up a month, for the largest requirement, even if a later report decreases', () => {
@@ -81,7 +91,12 @@ describe('initial fee (§2.3)', () => {
   it('rates the initial fee with the version in force on the opening date', () => {
     const tariff = twoVersionTariff();
     const billing = new Billing(tariff).given(
-      contractOpened(org, ['entry-exit', 'id'], { appliedOn: '2025-09-01', openedOn: '2025-09-30', declaredMembers: 10, plannedUsers: 10 }),
+      contractOpened(org, ['entry-exit', 'id'], {
+        appliedOn: '2025-09-01',
+        openedOn: '2025-09-30',
+        declaredMembers: 10,
+        plannedUsers: 10,
+      }),
     );
     const fee = billing.close('2025-10-01T01:00:00').find((c) => c.data.kind === 'initial-fee')!;
     expect(fee.data).toMatchObject({ amount: 50000, tariffVersion: '2024-01', termsVersion: '2025-09' });

@@ -30,11 +30,20 @@ describe('billing months in Asia/Tokyo', () => {
 
   it('finds the month of any day as the calendar does (arithmetic, checked against Date)', () => {
     const MS_PER_DAY = 86_400_000;
-    fc.assert(fc.property(fc.integer({ min: -800_000, max: 800_000 }), (day) => {
-      const date = new Date(day * MS_PER_DAY);
-      expect(monthOfDay(day)).toBe(billingMonth(date.getUTCFullYear(), date.getUTCMonth() + 1));
-    }), { numRuns: 20_000 });
-    for (const [date, month] of [['2024-02-29', '2024-02'], ['2024-03-01', '2024-03'], ['2000-02-29', '2000-02'], ['2100-03-01', '2100-03'], ['1969-12-31', '1969-12']] as const) {
+    fc.assert(
+      fc.property(fc.integer({ min: -800_000, max: 800_000 }), (day) => {
+        const date = new Date(day * MS_PER_DAY);
+        expect(monthOfDay(day)).toBe(billingMonth(date.getUTCFullYear(), date.getUTCMonth() + 1));
+      }),
+      { numRuns: 20_000 },
+    );
+    for (const [date, month] of [
+      ['2024-02-29', '2024-02'],
+      ['2024-03-01', '2024-03'],
+      ['2000-02-29', '2000-02'],
+      ['2100-03-01', '2100-03'],
+      ['1969-12-31', '1969-12'],
+    ] as const) {
       expect(formatMonth(monthOfDay(Date.parse(date) / MS_PER_DAY))).toBe(month);
     }
   });
@@ -72,13 +81,21 @@ describe('billing months in Asia/Tokyo', () => {
 describe('billing years', () => {
   it('are calendar years by default', () => {
     const year = billingYearOf(parseMonth('2025-03'), 1);
-    expect([year.name, formatMonth(year.firstMonth), formatMonth(year.lastMonth)]).toEqual([2025, '2025-01', '2025-12']);
+    expect([year.name, formatMonth(year.firstMonth), formatMonth(year.lastMonth)]).toEqual([
+      2025,
+      '2025-01',
+      '2025-12',
+    ]);
   });
 
   it('follow a fiscal year starting in April, named by its first month', () => {
     const march = billingYearOf(parseMonth('2026-03'), 4);
     const april = billingYearOf(parseMonth('2026-04'), 4);
-    expect([march.name, formatMonth(march.firstMonth), formatMonth(march.lastMonth)]).toEqual([2025, '2025-04', '2026-03']);
+    expect([march.name, formatMonth(march.firstMonth), formatMonth(march.lastMonth)]).toEqual([
+      2025,
+      '2025-04',
+      '2026-03',
+    ]);
     expect(april.name).toBe(2026);
   });
 });
@@ -90,7 +107,9 @@ describe('daily counters', () => {
     counters.add(12, 'registrations', 3);
     counters.add(12, 'activeChange', 5);
     counters.add(20, 'activeChange', -2);
-    expect([counters.registrations(10, 11), counters.registrations(11, 12), counters.registrations(13, 30)]).toEqual([2, 3, 0]);
+    expect([counters.registrations(10, 11), counters.registrations(11, 12), counters.registrations(13, 30)]).toEqual([
+      2, 3, 0,
+    ]);
     expect([counters.activeAtEndOf(11), counters.activeAtEndOf(12), counters.activeAtEndOf(25)]).toEqual([0, 5, 3]);
     counters.add(11, 'registrations', 4);
     counters.add(15, 'activeChange', 1);

@@ -29,8 +29,19 @@ import { sampleTariff, sampleTariffDocument, twoVersionTariff } from './support/
 // ---------------------------------------------------------------------------------------
 // Tariffs
 
-const SMALL_INITIAL_FEE = { tiers: [{ upTo: 2, amount: '1000.5' }, { upTo: 4, amount: '2500' }, { upTo: null, amount: '4000.25' }] };
-const NEW_SMALL_INITIAL_FEE = { tiers: [{ upTo: 3, amount: '1200' }, { upTo: null, amount: '5000.5' }] };
+const SMALL_INITIAL_FEE = {
+  tiers: [
+    { upTo: 2, amount: '1000.5' },
+    { upTo: 4, amount: '2500' },
+    { upTo: null, amount: '4000.25' },
+  ],
+};
+const NEW_SMALL_INITIAL_FEE = {
+  tiers: [
+    { upTo: 3, amount: '1200' },
+    { upTo: null, amount: '5000.5' },
+  ],
+};
 
 /**
  * Decimal unit prices, flat amounts and small initial-fee tiers (so that the over-limit
@@ -49,17 +60,41 @@ function decimalTariff(rounding: 'floor' | 'half-up', newInitialFee: boolean): T
         id: 'dec-2025-04',
         effectiveFrom: '2025-04-01',
         initialFee: SMALL_INITIAL_FEE,
-        idRegistrationFee: { mode: 'graduated', tiers: [{ upTo: 2, unitPrice: '12.345' }, { upTo: null, unitPrice: '7.5', flatAmount: '0.25' }] },
+        idRegistrationFee: {
+          mode: 'graduated',
+          tiers: [
+            { upTo: 2, unitPrice: '12.345' },
+            { upTo: null, unitPrice: '7.5', flatAmount: '0.25' },
+          ],
+        },
         monthlyFee: { mode: 'per-unit', unitPrice: '0.5' },
-        verificationFee: { mode: 'volume', tiers: [{ upTo: 3, unitPrice: '0.3' }, { upTo: null, unitPrice: '0.25', flatAmount: '0.5' }] },
+        verificationFee: {
+          mode: 'volume',
+          tiers: [
+            { upTo: 3, unitPrice: '0.3' },
+            { upTo: null, unitPrice: '0.25', flatAmount: '0.5' },
+          ],
+        },
       },
       {
         id: 'dec-2025-12',
         effectiveFrom: '2025-12-01',
         initialFee: newInitialFee ? NEW_SMALL_INITIAL_FEE : SMALL_INITIAL_FEE,
         idRegistrationFee: { mode: 'per-unit', unitPrice: '33.335' },
-        monthlyFee: { mode: 'graduated', tiers: [{ upTo: 3, unitPrice: '0.5' }, { upTo: null, unitPrice: '1.25', flatAmount: '0.75' }] },
-        verificationFee: { mode: 'graduated', tiers: [{ upTo: 2, unitPrice: '1.5' }, { upTo: null, unitPrice: '0.45' }] },
+        monthlyFee: {
+          mode: 'graduated',
+          tiers: [
+            { upTo: 3, unitPrice: '0.5' },
+            { upTo: null, unitPrice: '1.25', flatAmount: '0.75' },
+          ],
+        },
+        verificationFee: {
+          mode: 'graduated',
+          tiers: [
+            { upTo: 2, unitPrice: '1.5' },
+            { upTo: null, unitPrice: '0.45' },
+          ],
+        },
       },
     ],
   });
@@ -87,10 +122,30 @@ interface TariffCase {
 
 const TARIFF_CASES: readonly TariffCase[] = [
   { name: 'sample', tariff: sampleTariff, earliestOpening: '2025-10-01', lateEventsNeverLowerInitialFee: true },
-  { name: 'two-version', tariff: twoVersionTariff(), earliestOpening: '2025-09-01', lateEventsNeverLowerInitialFee: true },
-  { name: 'decimal-half-up', tariff: decimalTariff('half-up', false), earliestOpening: '2025-09-01', lateEventsNeverLowerInitialFee: true },
-  { name: 'decimal-floor', tariff: decimalTariff('floor', false), earliestOpening: '2025-09-01', lateEventsNeverLowerInitialFee: true },
-  { name: 'decimal-new-initial-fee', tariff: decimalTariff('half-up', true), earliestOpening: '2025-09-01', lateEventsNeverLowerInitialFee: false },
+  {
+    name: 'two-version',
+    tariff: twoVersionTariff(),
+    earliestOpening: '2025-09-01',
+    lateEventsNeverLowerInitialFee: true,
+  },
+  {
+    name: 'decimal-half-up',
+    tariff: decimalTariff('half-up', false),
+    earliestOpening: '2025-09-01',
+    lateEventsNeverLowerInitialFee: true,
+  },
+  {
+    name: 'decimal-floor',
+    tariff: decimalTariff('floor', false),
+    earliestOpening: '2025-09-01',
+    lateEventsNeverLowerInitialFee: true,
+  },
+  {
+    name: 'decimal-new-initial-fee',
+    tariff: decimalTariff('half-up', true),
+    earliestOpening: '2025-09-01',
+    lateEventsNeverLowerInitialFee: false,
+  },
 ];
 
 // ---------------------------------------------------------------------------------------
@@ -109,24 +164,44 @@ const epochMs = (time: string): number => parseInstant(time).epochMs;
 /** An ordinary instant, JST wall clock. */
 const plainInstant = fc
   .record({ day: dateBetween('2025-08-01', '2026-02-28'), second: fc.integer({ min: 0, max: 86_399 }) })
-  .map(({ day, second }) => `${day}T${pad(Math.floor(second / 3600))}:${pad(Math.floor(second / 60) % 60)}:${pad(second % 60)}+09:00`);
+  .map(
+    ({ day, second }) =>
+      `${day}T${pad(Math.floor(second / 3600))}:${pad(Math.floor(second / 60) % 60)}:${pad(second % 60)}+09:00`,
+  );
 
 /** Instants right around JST midnight at a month boundary, in various notations. */
-const MONTH_FIRST_DAYS = ['2025-09-01', '2025-10-01', '2025-11-01', '2025-12-01', '2026-01-01', '2026-02-01', '2026-03-01'];
+const MONTH_FIRST_DAYS = [
+  '2025-09-01',
+  '2025-10-01',
+  '2025-11-01',
+  '2025-12-01',
+  '2026-01-01',
+  '2026-02-01',
+  '2026-03-01',
+];
 const boundaryInstant = fc
   .record({ first: fc.constantFrom(...MONTH_FIRST_DAYS), form: fc.integer({ min: 0, max: 8 }) })
   .map(({ first, form }) => {
     const last = addDays(first, -1);
     switch (form) {
-      case 0: return `${last}T23:59:59+09:00`;
-      case 1: return `${first}T00:00:00+09:00`;
-      case 2: return `${last}T15:00:00Z`; // 00:00:00 JST on the first
-      case 3: return `${last}T14:59:59Z`; // 23:59:59 JST on the last day
-      case 4: return `${last}T14:59:59.999999999Z`;
-      case 5: return `${first}T00:00:00.000000001+09:00`;
-      case 6: return `${last}T10:00:00-05:00`; // 00:00:00 JST on the first
-      case 7: return `${last}T23:59:59.999+09:00`;
-      default: return `${first}T08:59:59+00:00`; // 17:59:59 JST on the first
+      case 0:
+        return `${last}T23:59:59+09:00`;
+      case 1:
+        return `${first}T00:00:00+09:00`;
+      case 2:
+        return `${last}T15:00:00Z`; // 00:00:00 JST on the first
+      case 3:
+        return `${last}T14:59:59Z`; // 23:59:59 JST on the last day
+      case 4:
+        return `${last}T14:59:59.999999999Z`;
+      case 5:
+        return `${first}T00:00:00.000000001+09:00`;
+      case 6:
+        return `${last}T10:00:00-05:00`; // 00:00:00 JST on the first
+      case 7:
+        return `${last}T23:59:59.999+09:00`;
+      default:
+        return `${first}T08:59:59+00:00`; // 17:59:59 JST on the first
     }
   });
 
@@ -203,7 +278,10 @@ const SCHEDULE_CANDIDATES: readonly string[] = [
 
 const deliveryArb: fc.Arbitrary<Delivery> = fc.record({
   copies: fc.array(fc.nat(1000), { minLength: 1, maxLength: 3 }),
-  slot: fc.oneof({ weight: 2, arbitrary: fc.constant(0) }, { weight: 3, arbitrary: fc.nat(SCHEDULE_CANDIDATES.length) }),
+  slot: fc.oneof(
+    { weight: 2, arbitrary: fc.constant(0) },
+    { weight: 3, arbitrary: fc.nat(SCHEDULE_CANDIDATES.length) },
+  ),
 });
 
 const headcountArb = fc.oneof(
@@ -220,7 +298,8 @@ const servicesArb: fc.Arbitrary<readonly Service[]> = fc.oneof(
 const channelArb = fc.option(fc.constantFrom('secom-smartphone-id', 'web'), { nil: undefined, freq: 4 });
 
 const draft = <T>(arb: fc.Arbitrary<T>, make: (value: T, id: string) => InputEvent): fc.Arbitrary<Draft> =>
-  fc.record({ value: arb, idKey: fc.nat(99), delivery: deliveryArb })
+  fc
+    .record({ value: arb, idKey: fc.nat(99), delivery: deliveryArb })
     .map(({ value, idKey, delivery }) => ({ idKey, delivery, make: (id: string) => make(value, id) }));
 
 function contractOpenedArb(orgId: string, earliestOpening: string): fc.Arbitrary<Draft> {
@@ -284,7 +363,11 @@ function idServiceAddedArb(orgId: string, earliestOpening: string): fc.Arbitrary
 
 function headcountChangedArb(orgId: string): fc.Arbitrary<Draft> {
   return draft(
-    fc.record({ changedOn: dateBetween('2025-08-15', '2026-03-31'), declaredMembers: headcountArb, plannedUsers: headcountArb }),
+    fc.record({
+      changedOn: dateBetween('2025-08-15', '2026-03-31'),
+      declaredMembers: headcountArb,
+      plannedUsers: headcountArb,
+    }),
     (v, id): ContractEvent => ({
       id,
       type: 'HeadcountChanged',
@@ -309,7 +392,11 @@ function contractClosedArb(orgId: string): fc.Arbitrary<Draft> {
 
 function lifecycleArb(orgId: string): fc.Arbitrary<Draft> {
   return draft(
-    fc.record({ idId: fc.constantFrom(...ID_IDS), registers: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 2, arbitrary: fc.constant(false) }), time: instantArb }),
+    fc.record({
+      idId: fc.constantFrom(...ID_IDS),
+      registers: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 2, arbitrary: fc.constant(false) }),
+      time: instantArb,
+    }),
     (v, id): IdentityEvent =>
       v.registers
         ? { id, type: 'IdRegistered', time: v.time, data: { orgId, idId: v.idId } }
@@ -364,7 +451,10 @@ function worldFor(tariffCase: TariffCase): fc.Arbitrary<World> {
     .map(({ orgs, schedule }) => {
       const drafts = orgs.flatMap((drafts) => drafts ?? []);
       // Unique ids whose string order is unrelated to generation order (ties are broken by id).
-      const items = drafts.map((d, index) => ({ event: d.make(`ev-${pad(d.idKey)}-${pad(index, 3)}`), delivery: d.delivery }));
+      const items = drafts.map((d, index) => ({
+        event: d.make(`ev-${pad(d.idKey)}-${pad(index, 3)}`),
+        delivery: d.delivery,
+      }));
       return { tariffName: tariffCase.name, items, schedule: [...schedule].sort((a, b) => epochMs(a) - epochMs(b)) };
     });
 }
@@ -443,7 +533,9 @@ function usageSums(charges: readonly ChargeEvent[]): Record<string, Sum> {
     const sum = sums.get(keyOf(data)) ?? { quantity: 0, amount: 0 };
     sums.set(keyOf(data), { quantity: sum.quantity + data.quantity, amount: sum.amount + data.amount });
   }
-  return Object.fromEntries([...sums].filter(([, sum]) => sum.quantity !== 0 || sum.amount !== 0).sort(([a], [b]) => a.localeCompare(b)));
+  return Object.fromEntries(
+    [...sums].filter(([, sum]) => sum.quantity !== 0 || sum.amount !== 0).sort(([a], [b]) => a.localeCompare(b)),
+  );
 }
 
 /** Initial fee plus true-ups, per organisation. */
@@ -459,7 +551,9 @@ function initialFeeTotals(charges: readonly ChargeEvent[]): Map<string, number> 
 function roundedSumOfLines(charge: ChargeEvent['data'], rounding: Tariff['rounding']): number {
   const exact = charge.lines.reduce((sum, line) => sum.plus(line.amount), new DecimalJs(0));
   // `+ 0` turns the −0 that a negative fraction may round to (−0.5 half-up) into 0.
-  return exact.toDecimalPlaces(0, rounding === 'floor' ? DecimalJs.ROUND_FLOOR : DecimalJs.ROUND_HALF_CEIL).toNumber() + 0;
+  return (
+    exact.toDecimalPlaces(0, rounding === 'floor' ? DecimalJs.ROUND_FLOOR : DecimalJs.ROUND_HALF_CEIL).toNumber() + 0
+  );
 }
 
 /** A deterministic shuffle (mulberry32), for replaying the store in a random order. */
@@ -531,9 +625,14 @@ describe('close properties (billing-rules.md §2–§5)', () => {
     fc.assert(
       fc.property(worldArb, (world) => {
         const { rounding } = tariffOf(world);
-        for (const charge of [...runWithLateEvents(world, { repeatCloses: true }).billing.issued, ...fromScratch(world).issued]) {
-          expect({ chargeId: charge.id, amount: charge.data.amount })
-            .toEqual({ chargeId: charge.id, amount: roundedSumOfLines(charge.data, rounding) });
+        for (const charge of [
+          ...runWithLateEvents(world, { repeatCloses: true }).billing.issued,
+          ...fromScratch(world).issued,
+        ]) {
+          expect({ chargeId: charge.id, amount: charge.data.amount }).toEqual({
+            chargeId: charge.id,
+            amount: roundedSumOfLines(charge.data, rounding),
+          });
           for (const line of charge.data.lines) {
             if ('credit' in line || line.unitPrice === undefined) continue; // a credit, or an initial-fee tier
             const tierAmount = new DecimalJs(line.unitPrice).times(line.quantity).plus(line.flatAmount ?? 0);
@@ -567,14 +666,21 @@ describe('close properties (billing-rules.md §2–§5)', () => {
           expect({ key: keyOf(data), revision: data.revision }).toEqual({ key: keyOf(data), revision: before.length });
           if (charge.type === 'ChargeIssued') {
             expect({ revision: data.revision, adjusts: data.adjusts }).toEqual({ revision: 0, adjusts: null });
-            expect({ chargeId: data.chargeId, quantityIsZero: data.quantity === 0 }).toEqual({ chargeId: data.chargeId, quantityIsZero: false });
+            expect({ chargeId: data.chargeId, quantityIsZero: data.quantity === 0 }).toEqual({
+              chargeId: data.chargeId,
+              quantityIsZero: false,
+            });
           } else {
             expect(data.revision).toBeGreaterThanOrEqual(1);
             const original = before.find((c) => c.data.revision === 0);
             expect(original?.type).toBe('ChargeIssued');
             expect(data.adjusts).toBe(original?.data.chargeId);
           }
-          if (isInitialFeeKind(data.kind)) expect({ chargeId: data.chargeId, negative: data.amount < 0 }).toEqual({ chargeId: data.chargeId, negative: false });
+          if (isInitialFeeKind(data.kind))
+            expect({ chargeId: data.chargeId, negative: data.amount < 0 }).toEqual({
+              chargeId: data.chargeId,
+              negative: false,
+            });
           earlier.set(keyOf(data), [...before, charge]);
         }
       }),

@@ -21,67 +21,94 @@ describe('tariff validation', () => {
   });
 
   it('names the field of tiers out of order', () => {
-    expect(issuesOf((doc) => {
-      (doc.versions[0]!.monthlyFee.tiers as { upTo: number | null }[])[1]!.upTo = 50;
-      doc.versions[0]!.monthlyFee.tiers.push({ upTo: null, unitPrice: '1' });
-    })).toContain('versions[0].monthlyFee.tiers[1].upTo: tiers out of order: 50 must be greater than 100');
+    expect(
+      issuesOf((doc) => {
+        (doc.versions[0]!.monthlyFee.tiers as { upTo: number | null }[])[1]!.upTo = 50;
+        doc.versions[0]!.monthlyFee.tiers.push({ upTo: null, unitPrice: '1' });
+      }),
+    ).toContain('versions[0].monthlyFee.tiers[1].upTo: tiers out of order: 50 must be greater than 100');
   });
 
   it('names the field of an open-ended tier that is not the last one', () => {
-    expect(issuesOf((doc) => {
-      (doc.versions[0]!.monthlyFee.tiers as { upTo: number | null }[])[0]!.upTo = null;
-    })).toContain('versions[0].monthlyFee.tiers[0].upTo: only the last tier may be unlimited (null)');
+    expect(
+      issuesOf((doc) => {
+        (doc.versions[0]!.monthlyFee.tiers as { upTo: number | null }[])[0]!.upTo = null;
+      }),
+    ).toContain('versions[0].monthlyFee.tiers[0].upTo: only the last tier may be unlimited (null)');
   });
 
   it('refuses negative prices', () => {
-    expect(issuesOf((doc) => {
-      doc.versions[0]!.idRegistrationFee.unitPrice = '-1';
-    })).toEqual(['versions[0].idRegistrationFee.unitPrice: must not be negative']);
+    expect(
+      issuesOf((doc) => {
+        doc.versions[0]!.idRegistrationFee.unitPrice = '-1';
+      }),
+    ).toEqual(['versions[0].idRegistrationFee.unitPrice: must not be negative']);
   });
 
   it('refuses an unknown pricing mode', () => {
-    expect(issuesOf((doc) => {
-      doc.versions[0]!.verificationFee.mode = 'stairstep';
-    })).toEqual(['versions[0].verificationFee.mode: unknown value "stairstep"; expected one of per-unit, graduated, volume']);
+    expect(
+      issuesOf((doc) => {
+        doc.versions[0]!.verificationFee.mode = 'stairstep';
+      }),
+    ).toEqual([
+      'versions[0].verificationFee.mode: unknown value "stairstep"; expected one of per-unit, graduated, volume',
+    ]);
   });
 
   it('refuses overlapping versions, naming the second one', () => {
-    expect(issuesOf((doc) => {
-      doc.versions.push({ ...doc.versions[0]!, id: 'dup' });
-    })).toEqual(['versions[1].effectiveFrom: overlaps versions[0], in force from 2025-10-01']);
+    expect(
+      issuesOf((doc) => {
+        doc.versions.push({ ...doc.versions[0]!, id: 'dup' });
+      }),
+    ).toEqual(['versions[1].effectiveFrom: overlaps versions[0], in force from 2025-10-01']);
   });
 
   it('refuses a version that ends after the next one starts', () => {
-    expect(issuesOf((doc) => ({
-      ...doc,
-      versions: [
-        { ...doc.versions[0]!, id: 'a', effectiveFrom: '2025-01-01', effectiveTo: '2025-10-01' },
-        doc.versions[0]!,
-      ],
-    }))).toEqual(['versions[1].effectiveFrom: overlaps versions[0], in force until 2025-10-01']);
+    expect(
+      issuesOf((doc) => ({
+        ...doc,
+        versions: [
+          { ...doc.versions[0]!, id: 'a', effectiveFrom: '2025-01-01', effectiveTo: '2025-10-01' },
+          doc.versions[0]!,
+        ],
+      })),
+    ).toEqual(['versions[1].effectiveFrom: overlaps versions[0], in force until 2025-10-01']);
   });
 
   it('refuses a gap between versions, and an end to the latest one', () => {
-    expect(issuesOf((doc) => ({
-      ...doc,
-      versions: [
-        { ...doc.versions[0]!, id: 'a', effectiveFrom: '2025-01-01', effectiveTo: '2025-09-29' },
-        { ...doc.versions[0]!, effectiveTo: '2026-03-31' },
-      ],
-    }))).toEqual([
+    expect(
+      issuesOf((doc) => ({
+        ...doc,
+        versions: [
+          { ...doc.versions[0]!, id: 'a', effectiveFrom: '2025-01-01', effectiveTo: '2025-09-29' },
+          { ...doc.versions[0]!, effectiveTo: '2026-03-31' },
+        ],
+      })),
+    ).toEqual([
       'versions[0].effectiveTo: leaves days without a version before versions[1] starts on 2025-10-01',
       'versions[1].effectiveTo: the latest version must stay in force (no effectiveTo): no version follows it',
     ]);
   });
 
   it('refuses duplicate version ids and initial fees that fall as the tiers rise', () => {
-    expect(issuesOf((doc) => ({
-      ...doc,
-      versions: [
-        { ...doc.versions[0]!, effectiveFrom: '2025-01-01', initialFee: { tiers: [{ upTo: 100, amount: 5 }, { upTo: null, amount: 4 }] } },
-        doc.versions[0]!,
-      ],
-    }))).toEqual([
+    expect(
+      issuesOf((doc) => ({
+        ...doc,
+        versions: [
+          {
+            ...doc.versions[0]!,
+            effectiveFrom: '2025-01-01',
+            initialFee: {
+              tiers: [
+                { upTo: 100, amount: 5 },
+                { upTo: null, amount: 4 },
+              ],
+            },
+          },
+          doc.versions[0]!,
+        ],
+      })),
+    ).toEqual([
       'versions[0].initialFee.tiers[1].amount: must not be lower than the amount of the tier below (5)',
       'versions[1].id: duplicates the id "2025-10" of another version',
     ]);
@@ -94,20 +121,35 @@ describe('tariff validation', () => {
 
   it('accepts a tier that charges only a flat amount', () => {
     const doc = sampleTariffDocument();
-    const verificationFee = { mode: 'volume', tiers: [{ upTo: 1000, flatAmount: 500 }, { upTo: null, unitPrice: '1' }] };
+    const verificationFee = {
+      mode: 'volume',
+      tiers: [
+        { upTo: 1000, flatAmount: 500 },
+        { upTo: null, unitPrice: '1' },
+      ],
+    };
     const tariff = parseTariff({ ...doc, versions: [{ ...doc.versions[0]!, verificationFee }] });
-    expect(price(tariff.versions[0]!.verificationFee, 7).lines).toEqual([{ from: 1, to: 1000, quantity: 7, unitPrice: '0', flatAmount: '500', amount: '500' }]);
+    expect(price(tariff.versions[0]!.verificationFee, 7).lines).toEqual([
+      { from: 1, to: 1000, quantity: 7, unitPrice: '0', flatAmount: '500', amount: '500' },
+    ]);
   });
 
   it('reports every problem at once, with paths into nested fields', () => {
-    const issues = issuesOf((doc) => ({ ...doc, rounding: 'up', verificationYear: { startMonth: 13 }, versions: [{ id: 'x' }] }));
-    expect(issues).toEqual(expect.arrayContaining([
-      'rounding: unknown value "up"; expected one of floor, half-up',
-      'verificationYear.startMonth: must be an integer from 1 to 12',
-      'versions[0].effectiveFrom: is required',
-      'versions[0].initialFee: is required',
-      'versions[0].monthlyFee: is required',
-    ]));
+    const issues = issuesOf((doc) => ({
+      ...doc,
+      rounding: 'up',
+      verificationYear: { startMonth: 13 },
+      versions: [{ id: 'x' }],
+    }));
+    expect(issues).toEqual(
+      expect.arrayContaining([
+        'rounding: unknown value "up"; expected one of floor, half-up',
+        'verificationYear.startMonth: must be an integer from 1 to 12',
+        'versions[0].effectiveFrom: is required',
+        'versions[0].initialFee: is required',
+        'versions[0].monthlyFee: is required',
+      ]),
+    );
   });
 
   it('refuses a document that is not an object', () => {
@@ -124,7 +166,9 @@ describe('version in force', () => {
   });
 
   it('refuses a day no version covers', () => {
-    expect(() => tariffVersionOn(tariff, parseJstDate('2023-12-31'))).toThrow('no tariff version is in force on 2023-12-31');
+    expect(() => tariffVersionOn(tariff, parseJstDate('2023-12-31'))).toThrow(
+      'no tariff version is in force on 2023-12-31',
+    );
   });
 });
 

@@ -9,7 +9,13 @@ describe('the worked example (§6)', () => {
 
   it('closes October with the initial fee, 3 registrations and 2 active IDs', () => {
     billing.given(
-      contractOpened(acme, ['entry-exit', 'id'], { appliedOn: '2025-10-05', openedOn: '2025-10-10', declaredMembers: 80, plannedUsers: 120, time: '2025-10-05T10:00:00' }),
+      contractOpened(acme, ['entry-exit', 'id'], {
+        appliedOn: '2025-10-05',
+        openedOn: '2025-10-10',
+        declaredMembers: 80,
+        plannedUsers: 120,
+        time: '2025-10-05T10:00:00',
+      }),
       registered(acme, 'a', '2025-10-10T09:00:00'),
       registered(acme, 'b', '2025-10-11T09:00:00'),
       registered(acme, 'c', '2025-10-12T09:00:00'),
@@ -23,9 +29,33 @@ describe('the worked example (§6)', () => {
     const october = billing.close('2025-11-01T01:00:00');
 
     expect(summary(october)).toEqual([
-      { type: 'ChargeIssued', orgId: acme, kind: 'initial-fee', period: '2025-10', revision: 0, quantity: 120, amount: 300000 },
-      { type: 'ChargeIssued', orgId: acme, kind: 'id-registration', period: '2025-10', revision: 0, quantity: 3, amount: 300 },
-      { type: 'ChargeIssued', orgId: acme, kind: 'monthly-fee', period: '2025-10', revision: 0, quantity: 2, amount: 600 },
+      {
+        type: 'ChargeIssued',
+        orgId: acme,
+        kind: 'initial-fee',
+        period: '2025-10',
+        revision: 0,
+        quantity: 120,
+        amount: 300000,
+      },
+      {
+        type: 'ChargeIssued',
+        orgId: acme,
+        kind: 'id-registration',
+        period: '2025-10',
+        revision: 0,
+        quantity: 3,
+        amount: 300,
+      },
+      {
+        type: 'ChargeIssued',
+        orgId: acme,
+        kind: 'monthly-fee',
+        period: '2025-10',
+        revision: 0,
+        quantity: 2,
+        amount: 600,
+      },
     ]);
     const monthly = october.find((event) => event.data.kind === 'monthly-fee')!;
     expect(monthly).toMatchObject({
@@ -54,8 +84,24 @@ describe('the worked example (§6)', () => {
     const november = billing.close('2025-12-01T02:00:00');
 
     expect(summary(november)).toEqual([
-      { type: 'ChargeAdjusted', orgId: acme, kind: 'monthly-fee', period: '2025-10', revision: 1, quantity: -1, amount: -300 },
-      { type: 'ChargeIssued', orgId: acme, kind: 'monthly-fee', period: '2025-11', revision: 0, quantity: 1, amount: 300 },
+      {
+        type: 'ChargeAdjusted',
+        orgId: acme,
+        kind: 'monthly-fee',
+        period: '2025-10',
+        revision: 1,
+        quantity: -1,
+        amount: -300,
+      },
+      {
+        type: 'ChargeIssued',
+        orgId: acme,
+        kind: 'monthly-fee',
+        period: '2025-11',
+        revision: 0,
+        quantity: 1,
+        amount: 300,
+      },
     ]);
     expect(november[0]!.data.adjusts).toBe(chargeIdOf(acme, 'monthly-fee', '2025-10', 0));
     expect(november[0]!.data.chargeId).toBe(chargeIdOf(acme, 'monthly-fee', '2025-10', 1));
@@ -65,7 +111,15 @@ describe('the worked example (§6)', () => {
     const december = billing.close('2026-01-01T02:00:00');
 
     expect(summary(december)).toEqual([
-      { type: 'ChargeIssued', orgId: acme, kind: 'monthly-fee', period: '2025-12', revision: 0, quantity: 1, amount: 300 },
+      {
+        type: 'ChargeIssued',
+        orgId: acme,
+        kind: 'monthly-fee',
+        period: '2025-12',
+        revision: 0,
+        quantity: 1,
+        amount: 300,
+      },
       { type: 'ChargeIssued', orgId: acme, kind: 'verification', period: '2025', revision: 0, quantity: 7, amount: 70 },
     ]);
     expect(december[1]!.data.lines).toEqual([{ from: 1, to: 1000, quantity: 7, unitPrice: '10', amount: '70' }]);

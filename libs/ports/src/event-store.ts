@@ -43,8 +43,10 @@ export interface OrganisationPartition {
 
 export function assertPartition(partition: OrganisationPartition): void {
   const { index, count } = partition;
-  if (!Number.isSafeInteger(count) || count < 1) throw new RangeError(`partition.count must be a positive integer, got ${count}`);
-  if (!Number.isSafeInteger(index) || index < 0 || index >= count) throw new RangeError(`partition.index must be an integer in [0, ${count}), got ${index}`);
+  if (!Number.isSafeInteger(count) || count < 1)
+    throw new RangeError(`partition.count must be a positive integer, got ${count}`);
+  if (!Number.isSafeInteger(index) || index < 0 || index >= count)
+    throw new RangeError(`partition.index must be an integer in [0, ${count}), got ${index}`);
 }
 
 /**
@@ -66,7 +68,11 @@ export interface EventStore {
    * order (the domain's evolver places events by event time), which lets the store scan
    * instead of sorting.
    */
-  readPartition(partition: OrganisationPartition, upTo: bigint, batchSize?: number): AsyncIterable<readonly RecordedEvent[]>;
+  readPartition(
+    partition: OrganisationPartition,
+    upTo: bigint,
+    batchSize?: number,
+  ): AsyncIterable<readonly RecordedEvent[]>;
   /** The position of the last readable event (0n when empty). */
   headPosition(): Promise<bigint>;
   /**

@@ -27,7 +27,9 @@ async function withRuntime<T>(flags: StoreFlags, work: (runtime: BillingRuntime)
 }
 
 function storeCommand(program: Command, name: string, description: string, formats?: readonly Format[]): Command {
-  const command = program.command(name).description(description)
+  const command = program
+    .command(name)
+    .description(description)
     .option('--data <dir>', 'embedded store directory (env BILLING_DATA_DIR, default ./data)')
     .option('--tariff <file>', 'tariff file, JSON or YAML (env BILLING_TARIFF, default the sample tariff)');
   if (formats) command.addOption(new Option('--format <format>', 'output format').choices(formats));
@@ -36,7 +38,8 @@ function storeCommand(program: Command, name: string, description: string, forma
 
 function positiveInteger(text: string): number {
   const value = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < 1) throw new InvalidArgumentError('a positive integer is expected.');
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < 1)
+    throw new InvalidArgumentError('a positive integer is expected.');
   return value;
 }
 
@@ -60,22 +63,30 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
 
-  storeCommand(program, 'ingest', 'read NDJSON CloudEvents, validate and append them').argument('<file>', 'NDJSON file, or - for stdin')
-    .action(async (file: string, flags: StoreFlags) => withRuntime(flags, async (runtime) => {
-      const progress = new Progress('ingest', 0);
-      const projected = new Progress('projections', 0);
-      let ingesting = true;
-      const projecting = runtime.projector.follow(() => ingesting, (p) => projected.update(Number(p.position), Number(p.head), 'events'));
-      const summary = await runtime.ingestion.ingestAll(fileInputs(file), {
-        onBatch: (s) => progress.update(s.accepted + s.duplicates + s.rejected, 0, 'lines'),
-      }).finally(() => {
-        ingesting = false;
-      });
-      progress.stop();
-      await projecting;
-      projected.stop();
-      process.stdout.write(`${JSON.stringify(summary)}\n`);
-    }));
+  storeCommand(program, 'ingest', 'read NDJSON CloudEvents, validate and append them')
+    .argument('<file>', 'NDJSON file, or - for stdin')
+    .action(async (file: string, flags: StoreFlags) =>
+      withRuntime(flags, async (runtime) => {
+        const progress = new Progress('ingest', 0);
+        const projected = new Progress('projections', 0);
+        let ingesting = true;
+        const projecting = runtime.projector.follow(
+          () => ingesting,
+          (p) => projected.update(Number(p.position), Number(p.head), 'events'),
+        );
+        const summary = await runtime.ingestion
+          .ingestAll(fileInputs(file), {
+            onBatch: (s) => progress.update(s.accepted + s.duplicates + s.rejected, 0, 'lines'),
+          })
+          .finally(() => {
+            ingesting = false;
+          });
+        progress.stop();
+        await projecting;
+        projected.stop();
+        process.stdout.write(`${JSON.stringify(summary)}\n`);
+      }),
+    );
 
   storeCommand(program, 'close', 'close every period due as of an instant, issuing charges', ['ndjson', 'table', 'csv'])
     .requiredOption('--as-of <time>', 'RFC 3339 instant the close runs as of')
@@ -85,42 +96,74 @@ export function buildProgram(): Command {
         const { issued, problems } = await runtime.close.close(asOfMs);
         printCharges(issued.map(toChargeCloudEvent), flags.format);
         process.stderr.write(`close as of ${formatJst(asOfMs)}: ${issued.length} charge event(s) issued\n`);
-        for (const problem of problems) process.stderr.write(`billing: close: organisation ${problem.orgId} not billed: ${problem.reason}\n`);
+        for (const problem of problems)
+          process.stderr.write(`billing: close: organisation ${problem.orgId} not billed: ${problem.reason}\n`);
         if (problems.length > 0) throw new RuntimeFailure(`close: ${problems.length} organisation(s) not billed`);
       });
     });
 
   storeCommand(program, 'charges', 'list issued charge events', ['ndjson', 'table', 'csv'])
-    .option('--org <orgId>').option('--period <period>').option('--kind <kind>')
-    .action(async (flags: StoreFlags & { org?: string; period?: string; kind?: string }) => withRuntime(flags, async (runtime) => {
-      await runtime.projector.catchUp();
-      const charges = await runtime.projections.charges({ orgId: flags.org, period: flags.period, kind: flags.kind });
-      printCharges(charges.map((c) => toChargeCloudEvent(c.event)), flags.format);
-    }));
+    .option('--org <orgId>')
+    .option('--period <period>')
+    .option('--kind <kind>')
+    .action(async (flags: StoreFlags & { org?: string; period?: string; kind?: string }) =>
+      withRuntime(flags, async (runtime) => {
+        await runtime.projector.catchUp();
+        const charges = await runtime.projections.charges({ orgId: flags.org, period: flags.period, kind: flags.kind });
+        printCharges(
+          charges.map((c) => toChargeCloudEvent(c.event)),
+          flags.format,
+        );
+      }),
+    );
 
   storeCommand(program, 'usage', 'the counters behind a period', ['ndjson', 'table'])
-    .requiredOption('--org <orgId>').requiredOption('--period <period>', 'YYYY-MM or YYYY')
-    .action(async (flags: StoreFlags & { org: string; period: string }) => withRuntime(flags, async (runtime) => {
-      await runtime.projector.catchUp();
-      print([await runtime.reports.usage(flags.org, flags.period)], flags.format ?? defaultFormat());
-    }));
+    .requiredOption('--org <orgId>')
+    .requiredOption('--period <period>', 'YYYY-MM or YYYY')
+    .action(async (flags: StoreFlags & { org: string; period: string }) =>
+      withRuntime(flags, async (runtime) => {
+        await runtime.projector.catchUp();
+        print([await runtime.reports.usage(flags.org, flags.period)], flags.format ?? defaultFormat());
+      }),
+    );
 
   storeCommand(program, 'contracts', 'list applications with their status', ['ndjson', 'table'])
     .option('--org <orgId>')
-    .action(async (flags: StoreFlags & { org?: string }) => withRuntime(flags, async (runtime) => {
-      await runtime.projector.catchUp();
-      print(await runtime.reports.contracts(flags.org), flags.format ?? defaultFormat(), ['orgId', 'type', 'appliedOn', 'status', 'reason', 'termsVersion']);
-    }));
+    .action(async (flags: StoreFlags & { org?: string }) =>
+      withRuntime(flags, async (runtime) => {
+        await runtime.projector.catchUp();
+        print(await runtime.reports.contracts(flags.org), flags.format ?? defaultFormat(), [
+          'orgId',
+          'type',
+          'appliedOn',
+          'status',
+          'reason',
+          'termsVersion',
+        ]);
+      }),
+    );
 
-  storeCommand(program, 'dead-letters', 'list rejected input with reasons', ['ndjson', 'table'])
-    .action(async (flags: StoreFlags) => withRuntime(flags, async (runtime) => {
-      const letters = await runtime.deadLetters.list();
-      print(letters.map((l) => ({ id: l.id, receivedAt: l.receivedAt, source: l.source, reason: l.reason, raw: l.raw.toString('utf8') })),
-        flags.format ?? defaultFormat(), ['id', 'receivedAt', 'source', 'reason', 'raw']);
-    }));
+  storeCommand(program, 'dead-letters', 'list rejected input with reasons', ['ndjson', 'table']).action(
+    async (flags: StoreFlags) =>
+      withRuntime(flags, async (runtime) => {
+        const letters = await runtime.deadLetters.list();
+        print(
+          letters.map((l) => ({
+            id: l.id,
+            receivedAt: l.receivedAt,
+            source: l.source,
+            reason: l.reason,
+            raw: l.raw.toString('utf8'),
+          })),
+          flags.format ?? defaultFormat(),
+          ['id', 'receivedAt', 'source', 'reason', 'raw'],
+        );
+      }),
+  );
 
   storeCommand(program, 'redrive', 're-submit dead letters after a fix')
-    .option('--id <id...>', 'dead letter ids').option('--all', 'every dead letter')
+    .option('--id <id...>', 'dead letter ids')
+    .option('--all', 'every dead letter')
     .action(async (flags: StoreFlags & { id?: string[]; all?: boolean }) => {
       if (!flags.all && !flags.id) throw new ConfigurationError('redrive: give --id ID or --all');
       await withRuntime(flags, async (runtime) => {
@@ -131,39 +174,75 @@ export function buildProgram(): Command {
     });
 
   storeCommand(program, 'replay', 'rebuild every projection from the event store and compare')
-    .option('--partition-events <n>', `about how many events to hold in memory at a time (verifications not counted), one share of the organisations after another: bounds memory (default ${DEFAULT_EVENTS_PER_PARTITION})`, positiveInteger)
-    .action(async (flags: StoreFlags & { partitionEvents?: number }) => withRuntime(flags, async (runtime) => {
-      const progress = new Progress('replay', 0);
-      const report = await runtime.replay.run({
-        eventsPerPartition: flags.partitionEvents,
-        onProgress: (p) => progress.update(p.events, Number(p.head), `events (partition ${p.partition.index + 1}/${p.partition.count})`),
-      });
-      progress.stop();
-      process.stdout.write(`${JSON.stringify({ events: report.events, position: Number(report.position), partitions: report.partitions, equal: report.equal, differences: report.differences })}\n`);
-    }));
+    .option(
+      '--partition-events <n>',
+      `about how many events to hold in memory at a time (verifications not counted), one share of the organisations after another: bounds memory (default ${DEFAULT_EVENTS_PER_PARTITION})`,
+      positiveInteger,
+    )
+    .action(async (flags: StoreFlags & { partitionEvents?: number }) =>
+      withRuntime(flags, async (runtime) => {
+        const progress = new Progress('replay', 0);
+        const report = await runtime.replay.run({
+          eventsPerPartition: flags.partitionEvents,
+          onProgress: (p) =>
+            progress.update(
+              p.events,
+              Number(p.head),
+              `events (partition ${p.partition.index + 1}/${p.partition.count})`,
+            ),
+        });
+        progress.stop();
+        process.stdout.write(
+          `${JSON.stringify({ events: report.events, position: Number(report.position), partitions: report.partitions, equal: report.equal, differences: report.differences })}\n`,
+        );
+      }),
+    );
 
-  storeCommand(program, 'recompute', 'recompute a period from the events and compare with what was issued', ['ndjson', 'table', 'csv'])
-    .requiredOption('--period <period>', 'YYYY-MM or YYYY').option('--org <orgId>').option('--dry-run', 'only show the differences')
-    .action(async (flags: StoreFlags & { period: string; org?: string; dryRun?: boolean }) => withRuntime(flags, async (runtime) => {
-      const report = await runtime.recompute.run(flags.period, { dryRun: flags.dryRun === true, orgId: flags.org });
-      print(report.differences, flags.format ?? defaultFormat());
-      if (report.issued.length > 0) process.stderr.write(`issued ${report.issued.length} adjustment(s): ${report.issued.map((e) => e.id).join(', ')}\n`);
-    }));
+  storeCommand(program, 'recompute', 'recompute a period from the events and compare with what was issued', [
+    'ndjson',
+    'table',
+    'csv',
+  ])
+    .requiredOption('--period <period>', 'YYYY-MM or YYYY')
+    .option('--org <orgId>')
+    .option('--dry-run', 'only show the differences')
+    .action(async (flags: StoreFlags & { period: string; org?: string; dryRun?: boolean }) =>
+      withRuntime(flags, async (runtime) => {
+        const report = await runtime.recompute.run(flags.period, { dryRun: flags.dryRun === true, orgId: flags.org });
+        print(report.differences, flags.format ?? defaultFormat());
+        if (report.issued.length > 0)
+          process.stderr.write(
+            `issued ${report.issued.length} adjustment(s): ${report.issued.map((e) => e.id).join(', ')}\n`,
+          );
+      }),
+    );
 
-  storeCommand(program, 'explain', 'the lineage of a charge: the events that made it, the tariff version and the tier lines')
+  storeCommand(
+    program,
+    'explain',
+    'the lineage of a charge: the events that made it, the tariff version and the tier lines',
+  )
     .requiredOption('--charge <chargeId>', 'the charge id (data.chargeId of a charge event)')
-    .action(async (flags: StoreFlags & { charge: string }) => withRuntime(flags, async (runtime) => {
-      await runtime.projector.catchUp();
-      const lineage = await runtime.explain.charge(flags.charge);
-      if (!lineage) throw new RuntimeFailure(`explain: no charge has the id ${flags.charge}`);
-      process.stdout.write(`${JSON.stringify(lineage, null, process.stdout.isTTY ? 2 : undefined)}\n`);
-    }));
+    .action(async (flags: StoreFlags & { charge: string }) =>
+      withRuntime(flags, async (runtime) => {
+        await runtime.projector.catchUp();
+        const lineage = await runtime.explain.charge(flags.charge);
+        if (!lineage) throw new RuntimeFailure(`explain: no charge has the id ${flags.charge}`);
+        process.stdout.write(`${JSON.stringify(lineage, null, process.stdout.isTTY ? 2 : undefined)}\n`);
+      }),
+    );
 
-  program.command('serve').description('run the service: HTTP API, projections, scheduler, and Kafka when KAFKA_BROKERS is set')
+  program
+    .command('serve')
+    .description('run the service: HTTP API, projections, scheduler, and Kafka when KAFKA_BROKERS is set')
     .option('--data <dir>', 'embedded store directory (env BILLING_DATA_DIR, default ./data)')
     .option('--tariff <file>', 'tariff file, JSON or YAML (env BILLING_TARIFF)')
     .action(async (flags: StoreFlags) => {
-      const config = serviceConfigFromEnv({ ...process.env, ...(flags.data ? { BILLING_DATA_DIR: flags.data } : {}), ...(flags.tariff ? { BILLING_TARIFF: flags.tariff } : {}) });
+      const config = serviceConfigFromEnv({
+        ...process.env,
+        ...(flags.data ? { BILLING_DATA_DIR: flags.data } : {}),
+        ...(flags.tariff ? { BILLING_TARIFF: flags.tariff } : {}),
+      });
       // Loaded only here: NestJS, Swagger and the rest of the service would slow every other command.
       const { serve } = await import('../main');
       const app = await serve(config);
@@ -178,7 +257,17 @@ function printCharges(events: readonly object[], format: Format | undefined): vo
   if (chosen === 'ndjson') return print(events, 'ndjson');
   const rows = events.map((e) => {
     const { type, data } = e as ReturnType<typeof toChargeCloudEvent>;
-    return { type, orgId: data.orgId, kind: data.kind, period: data.period, revision: data.revision, quantity: data.quantity, amount: data.amount, chargeId: data.chargeId, adjusts: data.adjusts };
+    return {
+      type,
+      orgId: data.orgId,
+      kind: data.kind,
+      period: data.period,
+      revision: data.revision,
+      quantity: data.quantity,
+      amount: data.amount,
+      chargeId: data.chargeId,
+      adjusts: data.adjusts,
+    };
   });
   print(rows, chosen);
 }

@@ -8,8 +8,16 @@ export class Progress {
   private readonly bar: SingleBar | null;
   private lastLine = 0;
 
-  constructor(private readonly label: string, total: number) {
-    this.bar = process.stderr.isTTY ? new SingleBar({ format: `${label} [{bar}] {percentage}% | {value}/{total} {unit}`, stream: process.stderr }, Presets.shades_classic) : null;
+  constructor(
+    private readonly label: string,
+    total: number,
+  ) {
+    this.bar = process.stderr.isTTY
+      ? new SingleBar(
+          { format: `${label} [{bar}] {percentage}% | {value}/{total} {unit}`, stream: process.stderr },
+          Presets.shades_classic,
+        )
+      : null;
     this.bar?.start(Math.max(total, 1), 0, { unit: '' });
   }
 

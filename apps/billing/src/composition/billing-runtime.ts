@@ -51,7 +51,9 @@ export interface BillingRuntime {
 export async function openBillingRuntime(options: RuntimeOptions, clock: Clock = systemClock): Promise<BillingRuntime> {
   // The tariff is checked before anything is opened: a bad file is a configuration error.
   const settings = billingSettings(loadTariffFile(options.tariffPath), options);
-  const client: SqlClient = options.databaseUrl ? new PostgresClient(options.databaseUrl) : await EmbeddedClient.open(options.dataDir);
+  const client: SqlClient = options.databaseUrl
+    ? new PostgresClient(options.databaseUrl)
+    : await EmbeddedClient.open(options.dataDir);
   try {
     await migrate(client, [...EVENT_STORE_MIGRATIONS, ...PROJECTION_MIGRATIONS]);
   } catch (error) {
@@ -69,7 +71,14 @@ export async function openBillingRuntime(options: RuntimeOptions, clock: Clock =
   const projector = new Projector(events, projections);
   const ingestion = new Ingestion(events, deadLetters, clock, settings);
   return {
-    settings, client, events, chargeOutbox, deadLetters, projections, projector, ingestion,
+    settings,
+    client,
+    events,
+    chargeOutbox,
+    deadLetters,
+    projections,
+    projector,
+    ingestion,
     eventStoreReady: async () => (esdb ? esdb.ready() : true),
     close: new PeriodClose(events, projections, projector, lock, settings),
     replay: new Replay(events, projections, lock),

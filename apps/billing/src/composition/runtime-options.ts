@@ -16,7 +16,10 @@ export interface RuntimeOptions {
 
 export const SAMPLE_TARIFF = join(__dirname, '../../../../config/tariff.sample.json');
 
-export function runtimeOptions(flags: { data?: string; tariff?: string }, env: NodeJS.ProcessEnv = process.env): RuntimeOptions {
+export function runtimeOptions(
+  flags: { data?: string; tariff?: string },
+  env: NodeJS.ProcessEnv = process.env,
+): RuntimeOptions {
   return {
     dataDir: flags.data || env.BILLING_DATA_DIR || './data',
     tariffPath: flags.tariff || env.BILLING_TARIFF || SAMPLE_TARIFF,

@@ -46,9 +46,14 @@ export function serviceConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serv
   const apiToken = env.BILLING_API_TOKEN || null;
   const adminToken = env.BILLING_ADMIN_TOKEN || null;
   if (!apiToken && !LOOPBACK.has(host)) {
-    problems.push(`BILLING_API_TOKEN: required when HOST=${host} is not a loopback address (the API must not be open to the network)`);
+    problems.push(
+      `BILLING_API_TOKEN: required when HOST=${host} is not a loopback address (the API must not be open to the network)`,
+    );
   }
-  for (const [name, token] of [['BILLING_API_TOKEN', apiToken], ['BILLING_ADMIN_TOKEN', adminToken]] as const) {
+  for (const [name, token] of [
+    ['BILLING_API_TOKEN', apiToken],
+    ['BILLING_ADMIN_TOKEN', adminToken],
+  ] as const) {
     if (token !== null && token.length < 16) problems.push(`${name}: must be at least 16 characters`);
   }
   const schedulerIntervalMs = attempt(() => duration('SCHEDULER_INTERVAL', env.SCHEDULER_INTERVAL) ?? 60_000, 60_000);
@@ -58,7 +63,19 @@ export function serviceConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serv
   const bodyLimit = env.BODY_LIMIT || '5mb';
   if (problems.length > 0) throw new ConfigurationError(`invalid configuration: ${problems.join('; ')}`);
   const clock = attempt(() => clockFrom(env.BILLING_CLOCK_START), systemClock);
-  return { runtime, kafka, host, port, apiToken, adminToken, schedulerIntervalMs, clock, outboxPollMs, logLevel, bodyLimit };
+  return {
+    runtime,
+    kafka,
+    host,
+    port,
+    apiToken,
+    adminToken,
+    schedulerIntervalMs,
+    clock,
+    outboxPollMs,
+    logLevel,
+    bodyLimit,
+  };
 }
 
 /**
@@ -81,6 +98,7 @@ function clockFrom(start: string | undefined): Clock {
 function integer(name: string, text: string | undefined, fallback: number, min: number, max: number): number {
   if (text === undefined || text === '') return fallback;
   const value = Number(text);
-  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name}=${text}: must be an integer from ${min} to ${max}`);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new Error(`${name}=${text}: must be an integer from ${min} to ${max}`);
   return value;
 }

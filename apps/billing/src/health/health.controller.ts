@@ -1,6 +1,19 @@
 import { Controller, Get, Inject, Optional, ServiceUnavailableException } from '@nestjs/common';
-import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
+import {
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
+import {
+  HealthCheck,
+  HealthCheckResult,
+  HealthCheckService,
+  HealthIndicatorResult,
+  HealthIndicatorService,
+} from '@nestjs/terminus';
 import { BillingRuntime } from '../composition/billing-runtime';
 import { HealthDto, HealthIndicatorDto, NotReadyProblemDto } from '../http/dto/health.dto';
 import { ProblemException } from '../http/problem';
@@ -40,14 +53,21 @@ export class HealthController {
   @HealthCheck({ noCache: true, swaggerDocumentation: false })
   @ApiOperation({ summary: 'Readiness: the store answers (SELECT 1), and the Kafka brokers when KAFKA_BROKERS is set' })
   @ApiOkResponse({ type: HealthDto })
-  @ApiServiceUnavailableResponse({ description: 'A dependency is down', content: { 'application/problem+json': { schema: { $ref: getSchemaPath(NotReadyProblemDto) } } } })
+  @ApiServiceUnavailableResponse({
+    description: 'A dependency is down',
+    content: { 'application/problem+json': { schema: { $ref: getSchemaPath(NotReadyProblemDto) } } },
+  })
   async ready(): Promise<HealthCheckResult> {
     try {
       return await this.health.check([() => this.store(), () => this.kafka()]);
     } catch (error) {
       if (!(error instanceof ServiceUnavailableException)) throw error;
       const { info = {}, error: down = {}, details = {} } = error.getResponse() as Partial<HealthCheckResult>;
-      throw new ProblemException(503, 'not ready', `down: ${Object.keys(down ?? {}).join(', ')}`, undefined, { info, error: down, details });
+      throw new ProblemException(503, 'not ready', `down: ${Object.keys(down ?? {}).join(', ')}`, undefined, {
+        info,
+        error: down,
+        details,
+      });
     }
   }
 
@@ -55,7 +75,8 @@ export class HealthController {
     const check = this.indicator.check('store');
     try {
       await withTimeout(this.runtime.client.query('SELECT 1'), 'the store');
-      if (!(await withTimeout(this.runtime.eventStoreReady(), 'the event store'))) throw new Error('the event store does not answer');
+      if (!(await withTimeout(this.runtime.eventStoreReady(), 'the event store')))
+        throw new Error('the event store does not answer');
       return check.up();
     } catch (error) {
       return check.down({ message: (error as Error).message });
@@ -73,7 +94,10 @@ export class HealthController {
 function withTimeout<T>(work: Promise<T>, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
+    timer = setTimeout(
+      () => reject(new Error(`${what} did not answer within ${CHECK_TIMEOUT_MS} ms`)),
+      CHECK_TIMEOUT_MS,
+    );
   });
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

@@ -23,7 +23,11 @@ export class AdminController {
 
   @Post('admin/close')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Close every period due as of an instant', description: 'What the scheduler does, as if the clock read `asOf`: issues the charges and adjustments due; idempotent. Takes the admin token (BILLING_ADMIN_TOKEN) when one is configured.' })
+  @ApiOperation({
+    summary: 'Close every period due as of an instant',
+    description:
+      'What the scheduler does, as if the clock read `asOf`: issues the charges and adjustments due; idempotent. Takes the admin token (BILLING_ADMIN_TOKEN) when one is configured.',
+  })
   @ApiQuery({ name: 'asOf', required: true, description: 'RFC 3339 instant', example: '2025-11-01T01:00:00+09:00' })
   @ApiOkResponse({ type: CloseResultDto })
   @ApiProblems(400, 401)
@@ -45,13 +49,22 @@ export class AdminController {
   @ApiProblems(401)
   async deadLetters(): Promise<DeadLetterDto[]> {
     const letters = await this.runtime.deadLetters.list();
-    return letters.map((l) => ({ id: l.id, receivedAt: l.receivedAt, source: l.source, reason: l.reason, raw: l.raw.toString('utf8') }));
+    return letters.map((l) => ({
+      id: l.id,
+      receivedAt: l.receivedAt,
+      source: l.source,
+      reason: l.reason,
+      raw: l.raw.toString('utf8'),
+    }));
   }
 
   /** The body is validated by the ProblemValidationPipe (RedriveRequestDto). */
   @Post('dead-letters/redrive')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Re-submit dead letters after a fix', description: 'Those accepted, or found already stored, leave the dead letters; the others keep their new reason.' })
+  @ApiOperation({
+    summary: 'Re-submit dead letters after a fix',
+    description: 'Those accepted, or found already stored, leave the dead letters; the others keep their new reason.',
+  })
   @ApiOkResponse({ type: RedriveReportDto })
   @ApiProblems(400, 401)
   async redrive(@Body() body: RedriveRequestDto): Promise<RedriveReportDto> {

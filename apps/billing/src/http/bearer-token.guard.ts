@@ -18,12 +18,19 @@ export class BearerTokenGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<Request>();
     const admin = request.path.startsWith('/v1/admin/');
-    const accepted = [admin ? this.config.adminToken : null, admin && this.config.adminToken ? null : this.config.apiToken]
-      .filter((token): token is string => token !== null);
+    const accepted = [
+      admin ? this.config.adminToken : null,
+      admin && this.config.adminToken ? null : this.config.apiToken,
+    ].filter((token): token is string => token !== null);
     if (accepted.length === 0) return true;
     const presented = /^Bearer (.+)$/.exec(request.header('authorization') ?? '')?.[1];
     if (presented !== undefined && accepted.some((token) => sameSecret(presented, token))) return true;
-    throw new ProblemException(401, 'unauthorized', presented === undefined ? 'missing bearer token' : 'invalid bearer token', 'Authorization');
+    throw new ProblemException(
+      401,
+      'unauthorized',
+      presented === undefined ? 'missing bearer token' : 'invalid bearer token',
+      'Authorization',
+    );
   }
 }
 

@@ -23,12 +23,21 @@ export class BillingController {
 
   /** Issued charge events in the order they were stored; `after` pages on from a `next`. */
   @Get('charges')
-  @ApiOperation({ summary: 'Issued charge events', description: 'In the order they were stored, exactly as published to billing.charges; `after` pages on from a `next`.' })
+  @ApiOperation({
+    summary: 'Issued charge events',
+    description:
+      'In the order they were stored, exactly as published to billing.charges; `after` pages on from a `next`.',
+  })
   @ApiQuery({ name: 'orgId', required: false })
   @ApiQuery({ name: 'period', required: false, description: 'YYYY-MM or YYYY', example: '2025-10' })
   @ApiQuery({ name: 'kind', required: false, enum: [...CHARGE_KINDS] })
   @ApiQuery({ name: 'after', required: false, description: 'the `next` of the previous page' })
-  @ApiQuery({ name: 'limit', required: false, description: 'page size, 1 to 1000', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } })
+  @ApiQuery({
+    name: 'limit',
+    required: false,
+    description: 'page size, 1 to 1000',
+    schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+  })
   @ApiOkResponse({ type: ChargesPageDto })
   @ApiProblems(400, 401)
   async charges(
@@ -38,19 +47,29 @@ export class BillingController {
     @Query('after') after?: string,
     @Query('limit') limit?: string,
   ): Promise<ChargesPageDto> {
-    if (period !== undefined && !PERIOD.test(period)) throw new ProblemException(400, 'invalid query', 'must be YYYY-MM or YYYY', 'period');
+    if (period !== undefined && !PERIOD.test(period))
+      throw new ProblemException(400, 'invalid query', 'must be YYYY-MM or YYYY', 'period');
     const size = limit === undefined ? 100 : Number(limit);
-    if (!Number.isInteger(size) || size < 1 || size > 1000) throw new ProblemException(400, 'invalid query', 'must be an integer from 1 to 1000', 'limit');
-    if (after !== undefined && !/^\d+$/.test(after)) throw new ProblemException(400, 'invalid query', 'must be a position returned as next', 'after');
+    if (!Number.isInteger(size) || size < 1 || size > 1000)
+      throw new ProblemException(400, 'invalid query', 'must be an integer from 1 to 1000', 'limit');
+    if (after !== undefined && !/^\d+$/.test(after))
+      throw new ProblemException(400, 'invalid query', 'must be a position returned as next', 'after');
     const from = BigInt(after ?? 0);
     const charges = (await this.runtime.projections.charges({ orgId, period, kind })).filter((c) => c.position > from);
     const page = charges.slice(0, size);
-    return { items: page.map((c) => toChargeCloudEvent(c.event)), next: charges.length > size ? String(page[page.length - 1]!.position) : null };
+    return {
+      items: page.map((c) => toChargeCloudEvent(c.event)),
+      next: charges.length > size ? String(page[page.length - 1]!.position) : null,
+    };
   }
 
   /** The lineage of a charge (interfaces.md §3, `explain`). */
   @Get('charges/:chargeId/explain')
-  @ApiOperation({ summary: 'The lineage of a charge', description: 'The input events it was computed from (ids, types, event times), its tariff and terms versions and tier lines; the same as `billing explain --charge ID`.' })
+  @ApiOperation({
+    summary: 'The lineage of a charge',
+    description:
+      'The input events it was computed from (ids, types, event times), its tariff and terms versions and tier lines; the same as `billing explain --charge ID`.',
+  })
   @ApiParam({ name: 'chargeId', description: 'data.chargeId of a charge event' })
   @ApiOkResponse({ type: ChargeLineageDto })
   @ApiProblems(401, 404)
@@ -63,11 +82,17 @@ export class BillingController {
   @Get('orgs/:orgId/usage')
   @ApiOperation({ summary: 'The counters behind a period' })
   @ApiParam({ name: 'orgId' })
-  @ApiQuery({ name: 'period', required: true, description: 'YYYY-MM (a month) or YYYY (a billing year)', example: '2025-10' })
+  @ApiQuery({
+    name: 'period',
+    required: true,
+    description: 'YYYY-MM (a month) or YYYY (a billing year)',
+    example: '2025-10',
+  })
   @ApiOkResponse({ type: UsageDto })
   @ApiProblems(400, 401)
   async usage(@Param('orgId') orgId: string, @Query('period') period?: string): Promise<UsageDto> {
-    if (period === undefined || !PERIOD.test(period)) throw new ProblemException(400, 'invalid query', 'is required, YYYY-MM or YYYY', 'period');
+    if (period === undefined || !PERIOD.test(period))
+      throw new ProblemException(400, 'invalid query', 'is required, YYYY-MM or YYYY', 'period');
     return this.runtime.reports.usage(orgId, period);
   }
 }

@@ -23,9 +23,16 @@ export class EventsController {
 
   @Post()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Ingest input events', description: 'A JSON array of CloudEvents, or NDJSON (application/x-ndjson, one CloudEvent a line). Each event is validated like Kafka and file input; invalid ones are dead-lettered. One result per event, in request order.' })
+  @ApiOperation({
+    summary: 'Ingest input events',
+    description:
+      'A JSON array of CloudEvents, or NDJSON (application/x-ndjson, one CloudEvent a line). Each event is validated like Kafka and file input; invalid ones are dead-lettered. One result per event, in request order.',
+  })
   @ApiConsumes('application/json', 'application/x-ndjson')
-  @ApiBody({ type: [InputCloudEventDto], description: 'JSON: an array of CloudEvents; NDJSON: the same events, one per line' })
+  @ApiBody({
+    type: [InputCloudEventDto],
+    description: 'JSON: an array of CloudEvents; NDJSON: the same events, one per line',
+  })
   @ApiOkResponse({ type: EventResultsDto })
   @ApiProblems(400, 401, 413)
   async ingest(@Req() request: Request): Promise<EventResultsDto> {
@@ -47,7 +54,8 @@ function splitBody(body: Buffer, contentType: string, request: string): RawInput
   } catch (error) {
     throw new ProblemException(400, 'malformed body', `not JSON: ${(error as Error).message}`, 'body');
   }
-  if (!Array.isArray(parsed)) throw new ProblemException(400, 'malformed body', 'must be a JSON array of CloudEvents, or NDJSON', 'body');
+  if (!Array.isArray(parsed))
+    throw new ProblemException(400, 'malformed body', 'must be a JSON array of CloudEvents, or NDJSON', 'body');
   return parsed.map((element, i) => ({ raw: Buffer.from(JSON.stringify(element)), source: `${request}#${i + 1}` }));
 }
 

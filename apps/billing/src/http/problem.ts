@@ -12,8 +12,24 @@ export interface Problem {
 
 export class ProblemException extends HttpException {
   /** `extensions` are RFC 9457 extension members, e.g. the health checks of a 503. */
-  constructor(status: number, title: string, detail?: string, field?: string, extensions: Readonly<Record<string, unknown>> = {}) {
-    super({ ...extensions, type: 'about:blank', title, status, ...(detail ? { detail } : {}), ...(field ? { field } : {}) } satisfies Problem, status);
+  constructor(
+    status: number,
+    title: string,
+    detail?: string,
+    field?: string,
+    extensions: Readonly<Record<string, unknown>> = {},
+  ) {
+    super(
+      {
+        ...extensions,
+        type: 'about:blank',
+        title,
+        status,
+        ...(detail ? { detail } : {}),
+        ...(field ? { field } : {}),
+      } satisfies Problem,
+      status,
+    );
   }
 }
 
@@ -35,14 +51,31 @@ function problemOf(exception: unknown): Problem {
     const body = exception.getResponse();
     const status = exception.getStatus();
     if (typeof body === 'object' && body !== null && 'title' in body) return body as Problem;
-    const message = typeof body === 'object' && body !== null && 'message' in body ? (body as { message: unknown }).message : body;
+    const message =
+      typeof body === 'object' && body !== null && 'message' in body ? (body as { message: unknown }).message : body;
     const detail = Array.isArray(message) ? message.join('; ') : String(message);
-    return { type: 'about:blank', title: HttpStatus[status]?.replace(/_/g, ' ').toLowerCase() ?? 'error', status, detail };
+    return {
+      type: 'about:blank',
+      title: HttpStatus[status]?.replace(/_/g, ' ').toLowerCase() ?? 'error',
+      status,
+      detail,
+    };
   }
   // Errors of the body parser (too large, bad encoding) carry their client status.
   const parser = exception as { status?: unknown; expose?: unknown; message?: unknown; type?: unknown };
   if (typeof parser.status === 'number' && parser.status >= 400 && parser.status < 500 && parser.expose === true) {
-    return { type: 'about:blank', title: String(parser.type ?? 'bad request').replace(/\./g, ' '), status: parser.status, detail: String(parser.message), field: 'body' };
+    return {
+      type: 'about:blank',
+      title: String(parser.type ?? 'bad request').replace(/\./g, ' '),
+      status: parser.status,
+      detail: String(parser.message),
+      field: 'body',
+    };
   }
-  return { type: 'about:blank', title: 'internal server error', status: 500, detail: 'the request could not be completed; see the service log' };
+  return {
+    type: 'about:blank',
+    title: 'internal server error',
+    status: 500,
+    detail: 'the request could not be completed; see the service log',
+  };
 }

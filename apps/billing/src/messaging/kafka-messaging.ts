@@ -1,5 +1,15 @@
 import { KafkaConfig } from '@smartme/adapters/kafka/kafka-config';
-import { KafkaChargePublisher, KafkaDeadLetterPublisher, KafkaEventConsumer, KafkaLogger, OutboxRelay, PartitionLag, ProducerConnection, createKafka, ensureTopics } from '@smartme/adapters/kafka';
+import {
+  KafkaChargePublisher,
+  KafkaDeadLetterPublisher,
+  KafkaEventConsumer,
+  KafkaLogger,
+  OutboxRelay,
+  PartitionLag,
+  ProducerConnection,
+  createKafka,
+  ensureTopics,
+} from '@smartme/adapters/kafka';
 import { Admin, Kafka } from 'kafkajs';
 import { BillingRuntime } from '../composition/billing-runtime';
 import { Messaging } from './messaging';
@@ -16,7 +26,12 @@ export class KafkaMessaging implements Messaging {
   readonly consumer: KafkaEventConsumer;
   readonly relay: OutboxRelay;
 
-  constructor(private readonly config: KafkaConfig, runtime: BillingRuntime, logger: KafkaLogger, outboxPollMs: number) {
+  constructor(
+    private readonly config: KafkaConfig,
+    runtime: BillingRuntime,
+    logger: KafkaLogger,
+    outboxPollMs: number,
+  ) {
     this.kafka = createKafka(config, { logger });
     this.admin = this.kafka.admin();
     this.producer = ProducerConnection.idempotent(this.kafka);

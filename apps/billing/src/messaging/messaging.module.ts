@@ -15,20 +15,22 @@ export class MessagingModule implements OnApplicationBootstrap, OnApplicationShu
   static forConfig(config: ServiceConfig): DynamicModule {
     return {
       module: MessagingModule,
-      providers: [{
-        provide: MESSAGING,
-        inject: [BILLING_RUNTIME, PinoLogger],
-        useFactory: (runtime: BillingRuntime, logger: PinoLogger): Messaging | null => {
-          if (!config.kafka) return null;
-          logger.setContext('kafka');
-          const log = {
-            info: (obj: object, msg: string) => logger.info(obj, msg),
-            warn: (obj: object, msg: string) => logger.warn(obj, msg),
-            error: (obj: object, msg: string) => logger.error(obj, msg),
-          };
-          return new KafkaMessaging(config.kafka, runtime, log, config.outboxPollMs);
+      providers: [
+        {
+          provide: MESSAGING,
+          inject: [BILLING_RUNTIME, PinoLogger],
+          useFactory: (runtime: BillingRuntime, logger: PinoLogger): Messaging | null => {
+            if (!config.kafka) return null;
+            logger.setContext('kafka');
+            const log = {
+              info: (obj: object, msg: string) => logger.info(obj, msg),
+              warn: (obj: object, msg: string) => logger.warn(obj, msg),
+              error: (obj: object, msg: string) => logger.error(obj, msg),
+            };
+            return new KafkaMessaging(config.kafka, runtime, log, config.outboxPollMs);
+          },
         },
-      }],
+      ],
       exports: [MESSAGING],
     };
   }

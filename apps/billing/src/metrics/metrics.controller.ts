@@ -11,7 +11,11 @@ export class MetricsController {
   constructor(@Inject(BILLING_METRICS) private readonly metrics: BillingMetrics) {}
 
   @Get()
-  @ApiOperation({ summary: 'Prometheus metrics', description: 'Events in by type and outcome, charge events out by type and kind, close durations and last successful close, projection lag, outbox backlog, Kafka consumer lag per partition, process metrics.' })
+  @ApiOperation({
+    summary: 'Prometheus metrics',
+    description:
+      'Events in by type and outcome, charge events out by type and kind, close durations and last successful close, projection lag, outbox backlog, Kafka consumer lag per partition, process metrics.',
+  })
   @ApiProduces('text/plain')
   @ApiOkResponse({ description: 'Prometheus text exposition format', schema: { type: 'string' } })
   async scrape(@Res() response: Response): Promise<void> {

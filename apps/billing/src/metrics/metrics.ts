@@ -17,16 +17,22 @@ export const metricsProvider: Provider = {
   useFactory: (runtime: BillingRuntime, messaging: Messaging | null): BillingMetrics => {
     const logger = new Logger('metrics');
     const outbox = runtime.chargeOutbox;
-    return new BillingMetrics({
-      projectionLag: async () => {
-        const [head, checkpoint] = await Promise.all([runtime.events.headPosition(), runtime.projections.checkpoint()]);
-        return Number(head - checkpoint);
+    return new BillingMetrics(
+      {
+        projectionLag: async () => {
+          const [head, checkpoint] = await Promise.all([
+            runtime.events.headPosition(),
+            runtime.projections.checkpoint(),
+          ]);
+          return Number(head - checkpoint);
+        },
+        outboxBacklog: () => outbox.backlog(),
+        ...(messaging ? { consumerLag: () => messaging.consumerLag() } : {}),
       },
-      outboxBacklog: () => outbox.backlog(),
-      ...(messaging ? { consumerLag: () => messaging.consumerLag() } : {}),
-    }, {
-      onCollectError: (metric, error) => logger.warn(`${metric} could not be read: ${(error as Error).message}`),
-    });
+      {
+        onCollectError: (metric, error) => logger.warn(`${metric} could not be read: ${(error as Error).message}`),
+      },
+    );
   },
 };
 

@@ -50,7 +50,9 @@ export class CloseScheduler implements OnApplicationBootstrap, OnApplicationShut
       if (issued.length > 0) this.messaging?.chargesIssued();
       for (const problem of problems) this.logger.error(`organisation ${problem.orgId} not billed: ${problem.reason}`);
       if (issued.length > 0 || problems.length > 0) {
-        this.logger.log(`close as of ${formatJst(asOfMs)}: ${issued.length} charge event(s) in ${Math.round(performance.now() - started)} ms`);
+        this.logger.log(
+          `close as of ${formatJst(asOfMs)}: ${issued.length} charge event(s) in ${Math.round(performance.now() - started)} ms`,
+        );
       }
     } catch (error) {
       this.logger.error(`close as of ${formatJst(asOfMs)} failed: ${(error as Error).message}`);

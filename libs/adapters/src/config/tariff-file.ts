@@ -14,13 +14,17 @@ export function loadTariffFile(path: string): Tariff {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new ConfigurationError(`tariff file ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found' : (error as Error).message}`);
+    throw new ConfigurationError(
+      `tariff file ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found' : (error as Error).message}`,
+    );
   }
   let document: unknown;
   try {
     document = ['.yaml', '.yml'].includes(extname(path).toLowerCase()) ? parseYaml(text) : JSON.parse(text);
   } catch (error) {
-    throw new ConfigurationError(`tariff file ${path}: not valid ${extname(path).slice(1).toUpperCase() || 'JSON'}: ${(error as Error).message.split('\n')[0]}`);
+    throw new ConfigurationError(
+      `tariff file ${path}: not valid ${extname(path).slice(1).toUpperCase() || 'JSON'}: ${(error as Error).message.split('\n')[0]}`,
+    );
   }
   try {
     return parseTariff(document);

@@ -53,10 +53,7 @@ export class EsdbChargeOutbox implements ChargeOutbox {
   /** Calls run one at a time: the relay's rounds and backlog probes must not scan twice at once. */
   private turn: Promise<unknown> = Promise.resolve();
 
-  constructor(
-    client: EventStoreDBClient,
-    options: EsdbChargeOutboxOptions = {},
-  ) {
+  constructor(client: EventStoreDBClient, options: EsdbChargeOutboxOptions = {}) {
     this.names = new EsdbStreamNames(options.streamPrefix);
     this.log = new EsdbLog(client, options.readPageSize ?? DEFAULT_PAGE_SIZE);
     this.idleCheckpointMs = options.idleCheckpointMs ?? 60_000;
@@ -64,7 +61,8 @@ export class EsdbChargeOutbox implements ChargeOutbox {
   }
 
   pending(limit: number): Promise<PendingCharge[]> {
-    if (!Number.isSafeInteger(limit) || limit < 1) return Promise.reject(new RangeError(`limit must be a positive integer, got ${limit}`));
+    if (!Number.isSafeInteger(limit) || limit < 1)
+      return Promise.reject(new RangeError(`limit must be a positive integer, got ${limit}`));
     return this.exclusive(async () => {
       await this.refresh();
       return this.queue.slice(0, limit);
@@ -83,7 +81,9 @@ export class EsdbChargeOutbox implements ChargeOutbox {
       const oldestWaiting = this.queue[0]?.position;
       let checkpoint = this.checkpoint;
       if (oldestWaiting === undefined) checkpoint = this.scannedTo;
-      else for (const charge of before) if (charge.position < oldestWaiting && charge.position > checkpoint) checkpoint = charge.position;
+      else
+        for (const charge of before)
+          if (charge.position < oldestWaiting && charge.position > checkpoint) checkpoint = charge.position;
       if (checkpoint > this.checkpoint) await this.writeCheckpoint(checkpoint);
     });
   }
@@ -115,7 +115,11 @@ export class EsdbChargeOutbox implements ChargeOutbox {
       }
       this.scannedTo = page[page.length - 1]!.position.commit;
     }
-    if (this.queue.length === 0 && this.scannedTo > this.checkpoint && this.now() - this.checkpointWrittenAt >= this.idleCheckpointMs) {
+    if (
+      this.queue.length === 0 &&
+      this.scannedTo > this.checkpoint &&
+      this.now() - this.checkpointWrittenAt >= this.idleCheckpointMs
+    ) {
       await this.writeCheckpoint(this.scannedTo);
     }
   }
@@ -125,7 +129,11 @@ export class EsdbChargeOutbox implements ChargeOutbox {
     const stream = this.names.outboxCheckpoint;
     const [last] = (await this.log.readStream(stream, { fromRevision: END, maxCount: 1, direction: BACKWARDS })) ?? [];
     this.checkpointStreamExists = last !== undefined;
-    if (last) this.checkpoint = positionFromText((last.data as { position?: unknown } | null)?.position, `${stream} revision ${last.revision}`);
+    if (last)
+      this.checkpoint = positionFromText(
+        (last.data as { position?: unknown } | null)?.position,
+        `${stream} revision ${last.revision}`,
+      );
     this.scannedTo = this.checkpoint;
     this.loaded = true;
   }
@@ -136,9 +144,13 @@ export class EsdbChargeOutbox implements ChargeOutbox {
       await this.log.client.setStreamMetadata(stream, { maxCount: 16 });
       this.checkpointStreamExists = true;
     }
-    await this.log.client.appendToStream(stream, jsonEvent({ type: OUTBOX_CHECKPOINT_EVENT, data: { position: positionToText(position) } }), {
-      expectedRevision: ANY,
-    });
+    await this.log.client.appendToStream(
+      stream,
+      jsonEvent({ type: OUTBOX_CHECKPOINT_EVENT, data: { position: positionToText(position) } }),
+      {
+        expectedRevision: ANY,
+      },
+    );
     this.checkpoint = position;
     this.checkpointWrittenAt = this.now();
   }

@@ -34,12 +34,21 @@ const HOST = /^(\[[0-9a-fA-F:.]+\]|[^\s:[\]/?#@,]+)(?::(\d{1,5}))?$/;
 const CLIENT_FORBIDDEN_IN_HOST = /[$+!?*'(),;[\]{}|"%~#<>=&]/;
 
 const BOOLEAN_OPTIONS = ['tls', 'tlsVerifyCert', 'throwOnAppendFailure', 'dnsDiscover'];
-const INTEGER_OPTIONS = ['maxDiscoverAttempts', 'discoveryInterval', 'gossipTimeout', 'defaultDeadline', 'keepAliveInterval', 'keepAliveTimeout'];
+const INTEGER_OPTIONS = [
+  'maxDiscoverAttempts',
+  'discoveryInterval',
+  'gossipTimeout',
+  'defaultDeadline',
+  'keepAliveInterval',
+  'keepAliveTimeout',
+];
 const TEXT_OPTIONS = ['connectionName', 'tlsCAFile', 'userCertFile', 'userKeyFile'];
 const NODE_PREFERENCES = ['leader', 'follower', 'random', 'readonlyreplica'];
 /** The client matches option names ignoring case, `-` and `_`; so do we. */
 const flat = (name: string): string => name.trim().toLowerCase().replace(/[_-]/g, '');
-const KNOWN_OPTIONS = new Map([...BOOLEAN_OPTIONS, ...INTEGER_OPTIONS, ...TEXT_OPTIONS, 'nodePreference'].map((name) => [flat(name), name]));
+const KNOWN_OPTIONS = new Map(
+  [...BOOLEAN_OPTIONS, ...INTEGER_OPTIONS, ...TEXT_OPTIONS, 'nodePreference'].map((name) => [flat(name), name]),
+);
 
 /**
  * The EventStoreDB settings from the environment: null when EVENTSTORE_CONNECTION_STRING
@@ -57,13 +66,19 @@ export function parseEsdbConnectionString(input: string): EsdbConnectionSettings
   const text = input.trim();
   const redacted = redactConnectionString(text);
   const fail = (problem: string): never => {
-    throw new ConfigurationError(`${EVENTSTORE_CONNECTION_STRING}: ${problem} (got "${redacted}"); expected esdb://[user:password@]host[:port][,host[:port]…][?tls=false&…]`);
+    throw new ConfigurationError(
+      `${EVENTSTORE_CONNECTION_STRING}: ${problem} (got "${redacted}"); expected esdb://[user:password@]host[:port][,host[:port]…][?tls=false&…]`,
+    );
   };
   if (text === '') fail('is empty');
   const scheme = SCHEME.exec(text);
   if (!scheme) {
     const other = OTHER_SCHEME.exec(text);
-    fail(other ? `scheme ${other[1]}:// is not supported, use esdb:// or esdb+discover://` : 'must start with esdb:// or esdb+discover://');
+    fail(
+      other
+        ? `scheme ${other[1]}:// is not supported, use esdb:// or esdb+discover://`
+        : 'must start with esdb:// or esdb+discover://',
+    );
   }
   const discover = scheme![1]!.toLowerCase() === 'esdb+discover';
   let rest = text.slice(scheme![0].length);
@@ -80,8 +95,10 @@ export function parseEsdbConnectionString(input: string): EsdbConnectionSettings
     const userInfo = rest.slice(0, at);
     rest = rest.slice(at + 1);
     const colon = userInfo.indexOf(':');
-    if (colon <= 0 || colon === userInfo.length - 1) fail('credentials must be user:password (percent-encode special characters)');
-    if (userInfo.indexOf(':', colon + 1) >= 0 || userInfo.includes('@')) fail('credentials must be user:password with ":" and "@" percent-encoded');
+    if (colon <= 0 || colon === userInfo.length - 1)
+      fail('credentials must be user:password (percent-encode special characters)');
+    if (userInfo.indexOf(':', colon + 1) >= 0 || userInfo.includes('@'))
+      fail('credentials must be user:password with ":" and "@" percent-encoded');
     username = decode(userInfo.slice(0, colon), fail);
     decode(userInfo.slice(colon + 1), fail);
   }
@@ -91,7 +108,8 @@ export function parseEsdbConnectionString(input: string): EsdbConnectionSettings
     const trimmed = entry.trim();
     if (trimmed === '') fail('has an empty host entry');
     const match = HOST.exec(trimmed);
-    if (!match || CLIENT_FORBIDDEN_IN_HOST.test(match[1]!.replace(/^\[|\]$/g, ''))) fail(`"${trimmed}" is not host[:port]`);
+    if (!match || CLIENT_FORBIDDEN_IN_HOST.test(match[1]!.replace(/^\[|\]$/g, '')))
+      fail(`"${trimmed}" is not host[:port]`);
     const port = match![2] === undefined ? DEFAULT_ESDB_PORT : Number(match![2]);
     if (port < 1 || port > 65535) fail(`"${trimmed}" has port ${port}, not 1–65535`);
     return { host: match![1]!, port };
@@ -112,7 +130,8 @@ export function parseEsdbConnectionString(input: string): EsdbConnectionSettings
       } else if (INTEGER_OPTIONS.includes(key!)) {
         if (!/^-?\d+$/.test(value)) fail(`option ${key} must be an integer, not "${value}"`);
       } else if (key === 'nodePreference') {
-        if (!NODE_PREFERENCES.includes(flat(value))) fail(`option nodePreference must be leader, follower, random or readOnlyReplica, not "${value}"`);
+        if (!NODE_PREFERENCES.includes(flat(value)))
+          fail(`option nodePreference must be leader, follower, random or readOnlyReplica, not "${value}"`);
       }
     }
   }

@@ -33,9 +33,14 @@ export interface PreparedEvent {
   readonly metadata: EsdbEventMetadata;
 }
 
-export function prepareEvent(record: EventRecord, names: EsdbStreamNames, options: { readonly outbox: boolean }): PreparedEvent {
+export function prepareEvent(
+  record: EventRecord,
+  names: EsdbStreamNames,
+  options: { readonly outbox: boolean },
+): PreparedEvent {
   const { event, source } = record;
-  if (typeof event.data !== 'object' || event.data === null) throw new TypeError(`event ${event.id}: data must be a JSON object`);
+  if (typeof event.data !== 'object' || event.data === null)
+    throw new TypeError(`event ${event.id}: data must be a JSON object`);
   const orgId = organisationOf(event);
   const contentHash = contentHashOf(record);
   const metadata: EsdbEventMetadata = options.outbox
@@ -54,7 +59,9 @@ export function prepareEvent(record: EventRecord, names: EsdbStreamNames, option
 }
 
 /** The event as ESDB appends it (what `jsonEvent` would build, with our id). */
-export function eventDataOf(prepared: Pick<PreparedEvent, 'esdbEventId' | 'type' | 'data' | 'metadata'>): JSONEventData {
+export function eventDataOf(
+  prepared: Pick<PreparedEvent, 'esdbEventId' | 'type' | 'data' | 'metadata'>,
+): JSONEventData {
   return {
     id: prepared.esdbEventId,
     contentType: 'application/json',
@@ -76,7 +83,11 @@ export interface EsdbRecordedFields {
 }
 
 /** The store's view of an event read from ESDB, or null when it is not one of this store's events. */
-export function recordedEventOf(recorded: EsdbRecordedFields, position: bigint, names: EsdbStreamNames): RecordedEvent | null {
+export function recordedEventOf(
+  recorded: EsdbRecordedFields,
+  position: bigint,
+  names: EsdbStreamNames,
+): RecordedEvent | null {
   if (!names.isOrganisationStream(recorded.streamId)) return null;
   const metadata = metadataOf(recorded);
   const data = recorded.data;
@@ -100,7 +111,9 @@ export function metadataOf(recorded: EsdbRecordedFields): EsdbEventMetadata {
   };
   const cloudEventId = text('cloudEventId');
   if (esdbEventIdOf(cloudEventId) !== recorded.id) {
-    throw new Error(`${describe(recorded)}: event id ${recorded.id} is not the UUIDv5 of its CloudEvent id ${JSON.stringify(cloudEventId)}`);
+    throw new Error(
+      `${describe(recorded)}: event id ${recorded.id} is not the UUIDv5 of its CloudEvent id ${JSON.stringify(cloudEventId)}`,
+    );
   }
   const base = { cloudEventId, source: text('source'), time: text('time'), contentHash: text('contentHash') };
   return metadata?.outbox === true ? { ...base, outbox: true } : base;

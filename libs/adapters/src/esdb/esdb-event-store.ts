@@ -8,7 +8,15 @@ import {
   START,
   WrongExpectedVersionError,
 } from '@eventstore/db-client';
-import { AppendOutcome, EventRecord, EventStore, OrganisationPartition, ReadAllOptions, RecordedEvent, assertPartition } from '@smartme/ports';
+import {
+  AppendOutcome,
+  EventRecord,
+  EventStore,
+  OrganisationPartition,
+  ReadAllOptions,
+  RecordedEvent,
+  assertPartition,
+} from '@smartme/ports';
 import { EsdbConnectionSettings } from './esdb-connection';
 import { CHARGE_TYPES, eventDataOf, PreparedEvent, prepareEvent, recordedEventOf } from './esdb-event-mapping';
 import { claimedEvent, claimEventOf, GuardState, guardStateOf, reclaimEventOf, storedEventOf } from './esdb-guard';
@@ -146,20 +154,29 @@ export class EsdbEventStore implements EventStore {
   appendCharges(records: readonly EventRecord[]): Promise<AppendOutcome[]> {
     const notCharge = records.find((record) => !CHARGE_TYPES.has(record.event.type));
     if (notCharge) {
-      return Promise.reject(new TypeError(`appendCharges takes charge events only, got ${notCharge.event.type} ${notCharge.event.id}`));
+      return Promise.reject(
+        new TypeError(`appendCharges takes charge events only, got ${notCharge.event.type} ${notCharge.event.id}`),
+      );
     }
     return this.appendBatch(records, true);
   }
 
   async *readAll(options: ReadAllOptions): AsyncGenerator<readonly RecordedEvent[], void, undefined> {
     const batchSize = options.batchSize ?? DEFAULT_READ_BATCH_SIZE;
-    if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
+    if (!Number.isSafeInteger(batchSize) || batchSize < 1)
+      throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
     assertPosition(options.after, 'after');
     let batch: RecordedEvent[] = [];
     for await (const page of this.log.forward(options.after)) {
       for (const event of page) {
         if (!this.names.isOrganisationStream(event.streamId)) continue;
-        batch.push(recordedEventOf(event, storePositionOf(event.position, `event ${event.revision}@${event.streamId}`), this.names)!);
+        batch.push(
+          recordedEventOf(
+            event,
+            storePositionOf(event.position, `event ${event.revision}@${event.streamId}`),
+            this.names,
+          )!,
+        );
         if (batch.length === batchSize) {
           yield batch;
           batch = [];
@@ -170,10 +187,18 @@ export class EsdbEventStore implements EventStore {
   }
 
   /** `$all` read forwards (the client has no server-side filter by stream hash), kept to one partition of the organisation streams. */
-  async *readPartition(partition: OrganisationPartition, upTo: bigint, batchSize = DEFAULT_READ_BATCH_SIZE): AsyncGenerator<readonly RecordedEvent[], void, undefined> {
+  async *readPartition(
+    partition: OrganisationPartition,
+    upTo: bigint,
+    batchSize = DEFAULT_READ_BATCH_SIZE,
+  ): AsyncGenerator<readonly RecordedEvent[], void, undefined> {
     assertPartition(partition);
     for await (const page of this.readAll({ after: 0n, batchSize })) {
-      const inPartition = page.filter((record) => record.position <= upTo && streamPartition(this.names.organisation(organisationOf(record.event)), partition.count) === partition.index);
+      const inPartition = page.filter(
+        (record) =>
+          record.position <= upTo &&
+          streamPartition(this.names.organisation(organisationOf(record.event)), partition.count) === partition.index,
+      );
       if (inPartition.length > 0) yield inPartition;
       if (page[page.length - 1]!.position >= upTo) return;
     }
@@ -248,7 +273,12 @@ export class EsdbEventStore implements EventStore {
     const standing = new Map<string, Standing>();
     const unsettled: [PreparedEvent, GuardState][] = [];
     const judge = (event: PreparedEvent, guard: GuardState): void => {
-      if (guard.kind === 'stored') standing.set(event.cloudEventId, { position: guard.position, contentHash: guard.contentHash, appendedBy: null });
+      if (guard.kind === 'stored')
+        standing.set(event.cloudEventId, {
+          position: guard.position,
+          contentHash: guard.contentHash,
+          appendedBy: null,
+        });
       else unsettled.push([event, guard]);
     };
 
@@ -261,17 +291,32 @@ export class EsdbEventStore implements EventStore {
 
     if (unclaimed.length > 0) {
       const streams = [...new Set(unclaimed.map((event) => event.stream))];
-      const ends = new Map(await mapLimit(streams, this.concurrency, async (stream) => [stream, await this.log.lastRevision(stream)] as const));
+      const ends = new Map(
+        await mapLimit(
+          streams,
+          this.concurrency,
+          async (stream) => [stream, await this.log.lastRevision(stream)] as const,
+        ),
+      );
       const claimedAt = this.now();
-      const lost = await mapLimit(unclaimed, this.concurrency, (event) => this.claim(event, ends.get(event.stream) ?? null));
+      const lost = await mapLimit(unclaimed, this.concurrency, (event) =>
+        this.claim(event, ends.get(event.stream) ?? null),
+      );
       const mine = unclaimed.filter((event, i) => {
         const winner = lost[i];
         if (winner) judge(event, winner);
         return !winner;
       });
       const positions = await this.appendInRuns(mine, claimedAt);
-      for (const event of mine) standing.set(event.cloudEventId, { position: positions.get(event.esdbEventId)!, contentHash: event.contentHash, appendedBy: event });
-      await mapLimit(mine, this.concurrency, (event) => this.markStored(event.esdbEventId, 0n, positions.get(event.esdbEventId)!, event.contentHash));
+      for (const event of mine)
+        standing.set(event.cloudEventId, {
+          position: positions.get(event.esdbEventId)!,
+          contentHash: event.contentHash,
+          appendedBy: event,
+        });
+      await mapLimit(mine, this.concurrency, (event) =>
+        this.markStored(event.esdbEventId, 0n, positions.get(event.esdbEventId)!, event.contentHash),
+      );
     }
 
     const settled = await mapLimit(unsettled, this.concurrency, ([event, guard]) => this.settle(event, guard));
@@ -279,8 +324,13 @@ export class EsdbEventStore implements EventStore {
 
     return prepared.map((event): AppendOutcome => {
       const stands = standing.get(event.cloudEventId)!;
-      if (stands.appendedBy === event) return { eventId: event.cloudEventId, status: 'appended', position: stands.position };
-      return { eventId: event.cloudEventId, status: event.contentHash === stands.contentHash ? 'duplicate' : 'conflict', position: stands.position };
+      if (stands.appendedBy === event)
+        return { eventId: event.cloudEventId, status: 'appended', position: stands.position };
+      return {
+        eventId: event.cloudEventId,
+        status: event.contentHash === stands.contentHash ? 'duplicate' : 'conflict',
+        position: stands.position,
+      };
     });
   }
 
@@ -292,7 +342,11 @@ export class EsdbEventStore implements EventStore {
 
   /** Claims an id; null when claimed, else the guard of whoever claimed it first. */
   private async claim(event: PreparedEvent, searchFrom: bigint | null): Promise<GuardState | null> {
-    const written = await this.appendExpecting(this.names.guard(event.esdbEventId), [claimEventOf(event, searchFrom)], NO_STREAM);
+    const written = await this.appendExpecting(
+      this.names.guard(event.esdbEventId),
+      [claimEventOf(event, searchFrom)],
+      NO_STREAM,
+    );
     if (written) return null;
     const winner = await this.readGuard(event.esdbEventId);
     if (!winner) throw new Error(`the guard of ${event.cloudEventId} exists and cannot be read`);
@@ -307,12 +361,21 @@ export class EsdbEventStore implements EventStore {
     const positions = new Map<string, bigint>();
     for (const run of runsOf(events)) {
       if (this.now() - claimedAt > this.claimLeaseMs / 2) {
-        throw new EsdbAppendInterruptedError(`appending ${run.length} events to ${run[0]!.stream} would start too late after their claims; retry the batch`);
+        throw new EsdbAppendInterruptedError(
+          `appending ${run.length} events to ${run[0]!.stream} would start too late after their claims; retry the batch`,
+        );
       }
       const stream = run[0]!.stream;
-      const result = await this.client.appendToStream(stream, run.map(eventDataOf), { expectedRevision: ANY, deadline: this.appendDeadlineMs() });
+      const result = await this.client.appendToStream(stream, run.map(eventDataOf), {
+        expectedRevision: ANY,
+        deadline: this.appendDeadlineMs(),
+      });
       if (!result.success) throw new Error(`append to ${stream} failed`);
-      const found = await this.readBack(stream, result.nextExpectedRevision - BigInt(run.length - 1), run.map((event) => event.esdbEventId));
+      const found = await this.readBack(
+        stream,
+        result.nextExpectedRevision - BigInt(run.length - 1),
+        run.map((event) => event.esdbEventId),
+      );
       for (const [id, position] of found) positions.set(id, position);
     }
     return positions;
@@ -324,15 +387,27 @@ export class EsdbEventStore implements EventStore {
     if (events.length !== ids.length || events.some((event, i) => event.id !== ids[i])) {
       throw new Error(`${stream}: the events at revision ${fromRevision}… are not the ones just appended`);
     }
-    return new Map(events.map((event) => [event.id, storePositionOf(event.position, `event ${event.revision}@${stream}`)]));
+    return new Map(
+      events.map((event) => [event.id, storePositionOf(event.position, `event ${event.revision}@${stream}`)]),
+    );
   }
 
   /** Marks a guard stored; if someone else finished it first, theirs stands. */
-  private async markStored(esdbEventId: string, expectedRevision: bigint, position: bigint, contentHash: string): Promise<bigint> {
-    const written = await this.appendExpecting(this.names.guard(esdbEventId), [storedEventOf(position, contentHash)], expectedRevision);
+  private async markStored(
+    esdbEventId: string,
+    expectedRevision: bigint,
+    position: bigint,
+    contentHash: string,
+  ): Promise<bigint> {
+    const written = await this.appendExpecting(
+      this.names.guard(esdbEventId),
+      [storedEventOf(position, contentHash)],
+      expectedRevision,
+    );
     if (written) return position;
     const guard = await this.readGuard(esdbEventId);
-    if (guard?.kind !== 'stored') throw new Error(`the guard of event ${esdbEventId} changed under its writer and is not stored`);
+    if (guard?.kind !== 'stored')
+      throw new Error(`the guard of event ${esdbEventId} changed under its writer and is not stored`);
     return guard.position;
   }
 
@@ -345,11 +420,14 @@ export class EsdbEventStore implements EventStore {
     let guard: GuardState | null = initial;
     for (;;) {
       if (!guard) throw new Error(`the guard of ${event.cloudEventId} disappeared`);
-      if (guard.kind === 'stored') return { position: guard.position, contentHash: guard.contentHash, appendedBy: null };
+      if (guard.kind === 'stored')
+        return { position: guard.position, contentHash: guard.contentHash, appendedBy: null };
       const age = this.now() - guard.since.getTime();
       if (age < this.claimLeaseMs) {
         if (this.now() - started >= this.claimWaitMs) {
-          throw new EsdbAppendInterruptedError(`event ${event.cloudEventId} is being appended by another writer (claimed ${age} ms ago); retry`);
+          throw new EsdbAppendInterruptedError(
+            `event ${event.cloudEventId} is being appended by another writer (claimed ${age} ms ago); retry`,
+          );
         }
         await sleep(Math.min(200, this.claimLeaseMs - age));
         guard = await this.readGuard(event.esdbEventId);
@@ -365,10 +443,14 @@ export class EsdbEventStore implements EventStore {
       const found = await this.findInStream(claim.stream, claim.searchFrom, event.esdbEventId);
       let position = found;
       if (position === null) {
-        const result = await this.client.appendToStream(claim.stream, eventDataOf({ esdbEventId: event.esdbEventId, ...claimedEvent(claim) }), {
-          expectedRevision: ANY,
-          deadline: this.appendDeadlineMs(),
-        });
+        const result = await this.client.appendToStream(
+          claim.stream,
+          eventDataOf({ esdbEventId: event.esdbEventId, ...claimedEvent(claim) }),
+          {
+            expectedRevision: ANY,
+            deadline: this.appendDeadlineMs(),
+          },
+        );
         const [stored] = (await this.readBack(claim.stream, result.nextExpectedRevision, [event.esdbEventId])).values();
         position = stored!;
       }
@@ -392,7 +474,11 @@ export class EsdbEventStore implements EventStore {
   }
 
   /** Appends with an expected revision: false when the stream is not at that revision. */
-  private async appendExpecting(stream: string, events: EventData[], expectedRevision: AppendExpectedRevision): Promise<boolean> {
+  private async appendExpecting(
+    stream: string,
+    events: EventData[],
+    expectedRevision: AppendExpectedRevision,
+  ): Promise<boolean> {
     let result: AppendResult;
     try {
       result = await this.client.appendToStream(stream, events, { expectedRevision });
@@ -410,13 +496,19 @@ export class EsdbEventStore implements EventStore {
 }
 
 /** Consecutive events of one stream, split at the append size limit. */
-export function runsOf<T extends { readonly stream: string; readonly data: unknown; readonly metadata: unknown }>(events: readonly T[]): T[][] {
+export function runsOf<T extends { readonly stream: string; readonly data: unknown; readonly metadata: unknown }>(
+  events: readonly T[],
+): T[][] {
   const runs: T[][] = [];
   let run: T[] = [];
   let bytes = 0;
   for (const event of events) {
-    const size = Buffer.byteLength(JSON.stringify(event.data)) + Buffer.byteLength(JSON.stringify(event.metadata)) + 200;
-    if (run.length > 0 && (run[0]!.stream !== event.stream || run.length >= MAX_EVENTS_PER_APPEND || bytes + size > MAX_BYTES_PER_APPEND)) {
+    const size =
+      Buffer.byteLength(JSON.stringify(event.data)) + Buffer.byteLength(JSON.stringify(event.metadata)) + 200;
+    if (
+      run.length > 0 &&
+      (run[0]!.stream !== event.stream || run.length >= MAX_EVENTS_PER_APPEND || bytes + size > MAX_BYTES_PER_APPEND)
+    ) {
       runs.push(run);
       run = [];
       bytes = 0;
@@ -443,7 +535,8 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, work: (
 }
 
 function positiveInteger(value: number, name: string): number {
-  if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer, got ${value}`);
+  if (!Number.isSafeInteger(value) || value < 1)
+    throw new RangeError(`${name} must be a positive integer, got ${value}`);
   return value;
 }
 

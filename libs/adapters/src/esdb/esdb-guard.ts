@@ -70,16 +70,24 @@ export function storedEventOf(position: bigint, contentHash: string): JSONEventD
 export function guardStateOf(records: readonly GuardRecord[], streamName: string): GuardState | null {
   if (records.length === 0) return null;
   const [first] = records;
-  if (first!.type !== GUARD_CLAIMED || first!.revision !== 0n) throw new Error(`${streamName}: does not start with ${GUARD_CLAIMED}`);
+  if (first!.type !== GUARD_CLAIMED || first!.revision !== 0n)
+    throw new Error(`${streamName}: does not start with ${GUARD_CLAIMED}`);
   const claim = claimOf(first!.data, streamName);
   const stored = records.find((record) => record.type === GUARD_STORED);
   if (stored) {
     const data = stored.data as { position?: unknown; contentHash?: unknown } | null;
-    if (data?.contentHash !== claim.contentHash) throw new Error(`${streamName}: stored content hash differs from the claim's`);
-    return { kind: 'stored', claim, position: positionFromText(data.position, streamName), contentHash: claim.contentHash };
+    if (data?.contentHash !== claim.contentHash)
+      throw new Error(`${streamName}: stored content hash differs from the claim's`);
+    return {
+      kind: 'stored',
+      claim,
+      position: positionFromText(data.position, streamName),
+      contentHash: claim.contentHash,
+    };
   }
   const last = records[records.length - 1]!;
-  if (last.type !== GUARD_CLAIMED && last.type !== GUARD_RECLAIMED) throw new Error(`${streamName}: unexpected event ${last.type}`);
+  if (last.type !== GUARD_CLAIMED && last.type !== GUARD_RECLAIMED)
+    throw new Error(`${streamName}: unexpected event ${last.type}`);
   return { kind: 'in-doubt', claim, lastRevision: last.revision, since: last.created };
 }
 
@@ -95,10 +103,12 @@ function claimOf(data: unknown, streamName: string): GuardClaim {
     if (typeof field !== 'string' || field === '') throw new Error(`${streamName}: claim.${key} is missing`);
     return field;
   };
-  const searchFrom = value?.searchFrom === null ? null : positionFromText(value?.searchFrom, `${streamName}: claim.searchFrom`);
+  const searchFrom =
+    value?.searchFrom === null ? null : positionFromText(value?.searchFrom, `${streamName}: claim.searchFrom`);
   if (typeof value?.data !== 'object' || value.data === null) throw new Error(`${streamName}: claim.data is missing`);
   const metadata = value.metadata as EsdbEventMetadata | undefined;
-  if (typeof metadata !== 'object' || metadata === null || metadata.contentHash !== value.contentHash) throw new Error(`${streamName}: claim.metadata is missing`);
+  if (typeof metadata !== 'object' || metadata === null || metadata.contentHash !== value.contentHash)
+    throw new Error(`${streamName}: claim.metadata is missing`);
   return {
     cloudEventId: text('cloudEventId'),
     stream: text('stream'),

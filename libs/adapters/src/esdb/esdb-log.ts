@@ -26,7 +26,8 @@ export class EsdbLog {
     readonly client: EventStoreDBClient,
     readonly pageSize: number = DEFAULT_PAGE_SIZE,
   ) {
-    if (!Number.isSafeInteger(pageSize) || pageSize < 2) throw new RangeError(`pageSize must be an integer ≥ 2, got ${pageSize}`);
+    if (!Number.isSafeInteger(pageSize) || pageSize < 2)
+      throw new RangeError(`pageSize must be an integer ≥ 2, got ${pageSize}`);
   }
 
   /**
@@ -71,7 +72,10 @@ export class EsdbLog {
    * it returns true or an event at or below `stopAtOrBelow` comes. Returns the position of
    * the newest event of the log (null when the log is empty).
    */
-  async scanBackwards(stopAtOrBelow: bigint, visit: (event: AllStreamRecordedEvent) => boolean): Promise<Position | null> {
+  async scanBackwards(
+    stopAtOrBelow: bigint,
+    visit: (event: AllStreamRecordedEvent) => boolean,
+  ): Promise<Position | null> {
     let from: ReadPosition = END;
     let newest: Position | null = null;
     for (;;) {
@@ -96,9 +100,17 @@ export class EsdbLog {
     return found;
   }
 
-  async readAllPage(fromPosition: ReadPosition, direction: typeof FORWARDS | typeof BACKWARDS): Promise<AllStreamRecordedEvent[]> {
+  async readAllPage(
+    fromPosition: ReadPosition,
+    direction: typeof FORWARDS | typeof BACKWARDS,
+  ): Promise<AllStreamRecordedEvent[]> {
     const events: AllStreamRecordedEvent[] = [];
-    for await (const resolved of this.client.readAll({ fromPosition, direction, maxCount: this.pageSize, resolveLinkTos: false })) {
+    for await (const resolved of this.client.readAll({
+      fromPosition,
+      direction,
+      maxCount: this.pageSize,
+      resolveLinkTos: false,
+    })) {
       if (resolved.event) events.push(resolved.event);
     }
     return events;
@@ -111,7 +123,11 @@ export class EsdbLog {
   ): Promise<EsdbRecordedEvent[] | null> {
     const events: EsdbRecordedEvent[] = [];
     try {
-      for await (const resolved of this.client.readStream(stream, { ...options, direction: options.direction ?? FORWARDS, resolveLinkTos: false })) {
+      for await (const resolved of this.client.readStream(stream, {
+        ...options,
+        direction: options.direction ?? FORWARDS,
+        resolveLinkTos: false,
+      })) {
         if (resolved.event) events.push(resolved.event);
       }
     } catch (error) {

@@ -38,7 +38,10 @@ export class EsdbStreamNames {
   readonly outboxCheckpoint: string;
 
   constructor(readonly prefix: string = DEFAULT_STREAM_PREFIX) {
-    if (!PREFIX.test(prefix)) throw new RangeError(`stream prefix must be 1–40 lower-case letters and digits starting with a letter, got "${prefix}"`);
+    if (!PREFIX.test(prefix))
+      throw new RangeError(
+        `stream prefix must be 1–40 lower-case letters and digits starting with a letter, got "${prefix}"`,
+      );
     this.orgPrefix = `${prefix}-org-`;
     this.guardPrefix = `${prefix}-id-`;
     this.outboxCheckpoint = `${prefix}-outbox-checkpoint`;

@@ -25,7 +25,9 @@ export function storePositionOf(position: Position | undefined, what: string): b
     throw new Error(`${what} came without its $all position: EventStoreDB/KurrentDB 22.6 or later is required`);
   }
   if (position.commit !== position.prepare) {
-    throw new Error(`${what} was written in an explicit transaction (commit ${position.commit} ≠ prepare ${position.prepare}): not an event this adapter wrote`);
+    throw new Error(
+      `${what} was written in an explicit transaction (commit ${position.commit} ≠ prepare ${position.prepare}): not an event this adapter wrote`,
+    );
   }
   if (position.commit <= 0n) throw new Error(`${what} has position ${position.commit}: events never sit at 0`);
   return position.commit;
@@ -44,7 +46,8 @@ export function allPositionOf(position: bigint): Position {
 }
 
 export function assertPosition(value: bigint, name: string): void {
-  if (typeof value !== 'bigint' || value < 0n) throw new RangeError(`${name} must be a bigint ≥ 0, got ${String(value)}`);
+  if (typeof value !== 'bigint' || value < 0n)
+    throw new RangeError(`${name} must be a bigint ≥ 0, got ${String(value)}`);
 }
 
 /** Positions travel in JSON (guard and checkpoint events) as decimal strings: JSON numbers lose bits past 2^53. */
@@ -54,7 +57,8 @@ export function positionToText(position: bigint): string {
 }
 
 export function positionFromText(text: unknown, what: string): bigint {
-  if (typeof text !== 'string' || !/^(0|[1-9]\d{0,18})$/.test(text)) throw new Error(`${what}: not a position: ${JSON.stringify(text)}`);
+  if (typeof text !== 'string' || !/^(0|[1-9]\d{0,18})$/.test(text))
+    throw new Error(`${what}: not a position: ${JSON.stringify(text)}`);
   const value = BigInt(text);
   if (value > 9_223_372_036_854_775_807n) throw new Error(`${what}: position ${text} exceeds a signed 64-bit integer`);
   return value;

@@ -13,7 +13,10 @@ export const CLOUDEVENTS_JSON = 'application/cloudevents+json';
  * were written": the caller publishes them all again and invoicing dedupes by CloudEvent id.
  */
 export class KafkaChargePublisher implements ChargePublisher {
-  constructor(private readonly producer: ProducerConnection, private readonly topic: string) {}
+  constructor(
+    private readonly producer: ProducerConnection,
+    private readonly topic: string,
+  ) {}
 
   async publish(events: readonly ChargeEvent[]): Promise<void> {
     if (events.length === 0) return;

@@ -27,7 +27,12 @@ export class LagTracker {
   observeBatch(topic: string, partition: number, highWatermark: string, firstOffset: string): void {
     const state = this.partitions.get(keyOf(topic, partition));
     if (state === undefined) {
-      this.partitions.set(keyOf(topic, partition), { topic, partition, highWatermark: BigInt(highWatermark), next: BigInt(firstOffset) });
+      this.partitions.set(keyOf(topic, partition), {
+        topic,
+        partition,
+        highWatermark: BigInt(highWatermark),
+        next: BigInt(firstOffset),
+      });
     } else {
       state.highWatermark = BigInt(highWatermark);
     }

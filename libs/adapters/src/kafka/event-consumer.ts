@@ -64,7 +64,8 @@ export class KafkaEventConsumer {
 
   constructor(private readonly options: KafkaEventConsumerOptions) {
     this.chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
-    if (!Number.isSafeInteger(this.chunkSize) || this.chunkSize < 1) throw new RangeError(`chunkSize must be a positive integer, got ${this.chunkSize}`);
+    if (!Number.isSafeInteger(this.chunkSize) || this.chunkSize < 1)
+      throw new RangeError(`chunkSize must be a positive integer, got ${this.chunkSize}`);
   }
 
   /** Messages handled and committed so far (accepted, duplicates and rejected). */
@@ -95,7 +96,9 @@ export class KafkaEventConsumer {
       allowAutoTopicCreation: false,
       ...(this.options.sessionTimeout !== undefined ? { sessionTimeout: this.options.sessionTimeout } : {}),
       ...(this.options.heartbeatInterval !== undefined ? { heartbeatInterval: this.options.heartbeatInterval } : {}),
-      ...(this.options.maxBytesPerPartition !== undefined ? { maxBytesPerPartition: this.options.maxBytesPerPartition } : {}),
+      ...(this.options.maxBytesPerPartition !== undefined
+        ? { maxBytesPerPartition: this.options.maxBytesPerPartition }
+        : {}),
     });
     this.consumer = consumer;
     this.observe(consumer);
@@ -126,14 +129,20 @@ export class KafkaEventConsumer {
     this.consumer = null;
     await consumer.disconnect();
     this.currentState = 'stopped';
-    this.options.logger.info({ group: this.options.config.groupId, ...this.counts, lag: this.lag.total() }, 'kafka consumer stopped');
+    this.options.logger.info(
+      { group: this.options.config.groupId, ...this.counts, lag: this.lag.total() },
+      'kafka consumer stopped',
+    );
   }
 
   private observe(consumer: Consumer): void {
     const group = this.options.config.groupId;
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       this.lag.retainOnly(payload.memberAssignment);
-      this.options.logger.info({ group, memberId: payload.memberId, assignment: payload.memberAssignment }, 'kafka consumer joined the group');
+      this.options.logger.info(
+        { group, memberId: payload.memberId, assignment: payload.memberAssignment },
+        'kafka consumer joined the group',
+      );
     });
     consumer.on(consumer.events.COMMIT_OFFSETS, ({ payload }) => {
       for (const { topic, partitions } of payload.topics) {
@@ -142,12 +151,18 @@ export class KafkaEventConsumer {
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (!payload.restart && this.consumer === consumer) this.currentState = 'crashed';
-      this.options.logger.error({ group, err: payload.error.message, restart: payload.restart }, 'kafka consumer crashed');
+      this.options.logger.error(
+        { group, err: payload.error.message, restart: payload.restart },
+        'kafka consumer crashed',
+      );
     });
   }
 
   private onFailure(error: Error): Promise<boolean> {
-    this.options.logger.warn({ group: this.options.config.groupId, err: error.message }, 'kafka consumer restarts after repeated failures; uncommitted messages will be redelivered');
+    this.options.logger.warn(
+      { group: this.options.config.groupId, err: error.message },
+      'kafka consumer restarts after repeated failures; uncommitted messages will be redelivered',
+    );
     return Promise.resolve(true);
   }
 
@@ -177,16 +192,23 @@ export class KafkaEventConsumer {
       outcomes = await this.options.handler(inputs);
     } catch (error) {
       this.options.logger.warn(
-        { group: this.options.config.groupId, source: kafkaSource(topic, partition, messages[0]!.offset), messages: messages.length, err: errorMessage(error) },
+        {
+          group: this.options.config.groupId,
+          source: kafkaSource(topic, partition, messages[0]!.offset),
+          messages: messages.length,
+          err: errorMessage(error),
+        },
         'ingestion failed; nothing committed, the messages will be redelivered',
       );
       throw error;
     }
-    if (outcomes.length !== inputs.length) throw new Error(`the ingest handler returned ${outcomes.length} outcomes for ${inputs.length} inputs`);
+    if (outcomes.length !== inputs.length)
+      throw new Error(`the ingest handler returned ${outcomes.length} outcomes for ${inputs.length} inputs`);
 
     const rejected: RejectedMessage[] = [];
     outcomes.forEach((outcome, i) => {
-      if (outcome.status === 'rejected') rejected.push(rejectedMessage(messages[i]!, inputs[i]!.source, outcome.reason, outcome.eventId));
+      if (outcome.status === 'rejected')
+        rejected.push(rejectedMessage(messages[i]!, inputs[i]!.source, outcome.reason, outcome.eventId));
       else if (outcome.status === 'accepted') this.totals.accepted++;
       else this.totals.duplicates++;
     });
@@ -194,7 +216,17 @@ export class KafkaEventConsumer {
     await this.options.deadLetters.publishRejected(rejected);
     this.totals.rejected += rejected.length;
     if (rejected.length > 0) {
-      this.options.logger.warn({ group: this.options.config.groupId, topic, partition, rejected: rejected.length, first: rejected[0]!.source, reason: rejected[0]!.reason }, 'kafka input rejected to the dead-letter topic');
+      this.options.logger.warn(
+        {
+          group: this.options.config.groupId,
+          topic,
+          partition,
+          rejected: rejected.length,
+          first: rejected[0]!.source,
+          reason: rejected[0]!.reason,
+        },
+        'kafka input rejected to the dead-letter topic',
+      );
     }
   }
 
@@ -205,22 +237,30 @@ export class KafkaEventConsumer {
     progress.largestBatch = Math.max(progress.largestBatch, batchSize);
     const elapsed = Date.now() - progress.since;
     if (elapsed < (this.options.progressLogIntervalMs ?? 10_000)) return;
-    this.options.logger.info({
-      group: this.options.config.groupId,
-      batches: progress.batches,
-      messages: progress.messages,
-      averageBatch: Math.round(progress.messages / progress.batches),
-      largestBatch: progress.largestBatch,
-      perSecond: Math.round((progress.messages * 1000) / Math.max(elapsed, 1)),
-      lag: this.lag.total(),
-      partitions: this.lag.snapshot().map(({ topic, partition, lag }) => ({ topic, partition, lag })),
-      ...this.counts,
-    }, 'kafka consumer progress');
+    this.options.logger.info(
+      {
+        group: this.options.config.groupId,
+        batches: progress.batches,
+        messages: progress.messages,
+        averageBatch: Math.round(progress.messages / progress.batches),
+        largestBatch: progress.largestBatch,
+        perSecond: Math.round((progress.messages * 1000) / Math.max(elapsed, 1)),
+        lag: this.lag.total(),
+        partitions: this.lag.snapshot().map(({ topic, partition, lag }) => ({ topic, partition, lag })),
+        ...this.counts,
+      },
+      'kafka consumer progress',
+    );
     Object.assign(progress, { since: Date.now(), batches: 0, messages: 0, largestBatch: 0 });
   }
 }
 
-function rejectedMessage(message: KafkaMessage, source: string, reason: string, eventId: string | null): RejectedMessage {
+function rejectedMessage(
+  message: KafkaMessage,
+  source: string,
+  reason: string,
+  eventId: string | null,
+): RejectedMessage {
   return { raw: message.value, reason, source, eventId, key: message.key, headers: message.headers ?? {} };
 }
 

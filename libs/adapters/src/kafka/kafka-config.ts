@@ -92,7 +92,9 @@ function assertDistinctTopics(topics: KafkaTopics): void {
   for (const key of Object.keys(TOPIC_VARIABLES) as (keyof KafkaTopics)[]) {
     const other = seen.get(topics[key]);
     if (other !== undefined) {
-      throw new Error(`${TOPIC_VARIABLES[key]}: "${topics[key]}" is also the ${TOPIC_VARIABLES[other]} topic; the four topics must differ`);
+      throw new Error(
+        `${TOPIC_VARIABLES[key]}: "${topics[key]}" is also the ${TOPIC_VARIABLES[other]} topic; the four topics must differ`,
+      );
     }
     seen.set(topics[key], key);
   }
@@ -102,6 +104,7 @@ function nameFrom(env: Environment, variable: string, fallback: string): string 
   const value = env[variable]?.trim();
   if (value === undefined || value === '') return fallback;
   // Printable ASCII only: these names show up in broker logs, ACLs and metrics labels.
-  if (!/^[\x21-\x7e]{1,255}$/.test(value)) throw new Error(`${variable}: "${value}" must be 1–255 printable ASCII characters without spaces`);
+  if (!/^[\x21-\x7e]{1,255}$/.test(value))
+    throw new Error(`${variable}: "${value}" must be 1–255 printable ASCII characters without spaces`);
   return value;
 }

@@ -32,11 +32,21 @@ export interface RejectedMessageSink {
  * producer can inspect and re-send exactly what it sent; the verdict travels in headers.
  */
 export class KafkaDeadLetterPublisher implements DeadLetterPublisher, RejectedMessageSink {
-  constructor(private readonly producer: ProducerConnection, private readonly topic: string) {}
+  constructor(
+    private readonly producer: ProducerConnection,
+    private readonly topic: string,
+  ) {}
 
   /** Dead letters from any entry point (files, HTTP, re-drive), without a Kafka key. */
   publish(letters: readonly DeadLetter[]): Promise<void> {
-    return this.publishRejected(letters.map((letter) => ({ raw: letter.raw, reason: letter.reason, source: letter.source, eventId: letter.eventId })));
+    return this.publishRejected(
+      letters.map((letter) => ({
+        raw: letter.raw,
+        reason: letter.reason,
+        source: letter.source,
+        eventId: letter.eventId,
+      })),
+    );
   }
 
   async publishRejected(messages: readonly RejectedMessage[]): Promise<void> {

@@ -17,11 +17,12 @@ export const silentKafkaLogger: KafkaLogger = { info: () => undefined, warn: () 
  * logger instead of its default console output. DEBUG is dropped: KafkaLogger has no such level.
  */
 export function kafkaLogCreator(logger: KafkaLogger): (level: logLevel) => (entry: LogEntry) => void {
-  return () => ({ namespace, level, log }) => {
-    const { message, timestamp: _timestamp, ...fields } = log;
-    const obj = { kafkajs: namespace, ...fields };
-    if (level === logLevel.ERROR) logger.error(obj, message);
-    else if (level === logLevel.WARN) logger.warn(obj, message);
-    else if (level === logLevel.INFO) logger.info(obj, message);
-  };
+  return () =>
+    ({ namespace, level, log }) => {
+      const { message, timestamp: _timestamp, ...fields } = log;
+      const obj = { kafkajs: namespace, ...fields };
+      if (level === logLevel.ERROR) logger.error(obj, message);
+      else if (level === logLevel.WARN) logger.warn(obj, message);
+      else if (level === logLevel.INFO) logger.info(obj, message);
+    };
 }

@@ -35,7 +35,8 @@ export class OutboxRelay {
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.batchSize = options.batchSize ?? DEFAULT_RELAY_BATCH_SIZE;
-    if (!Number.isSafeInteger(this.batchSize) || this.batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${this.batchSize}`);
+    if (!Number.isSafeInteger(this.batchSize) || this.batchSize < 1)
+      throw new RangeError(`batchSize must be a positive integer, got ${this.batchSize}`);
   }
 
   /** Charges published (acknowledged and marked) by this relay so far. */
@@ -89,8 +90,14 @@ export class OutboxRelay {
         if (published < this.batchSize) await this.sleep(this.options.pollIntervalMs ?? 1_000, true);
       } catch (error) {
         failures++;
-        const retryInMs = Math.min((this.options.initialBackoffMs ?? 1_000) * 2 ** Math.min(failures - 1, 30), this.options.maxBackoffMs ?? 30_000);
-        logger.warn({ failures, retryInMs, err: error instanceof Error ? error.message : String(error) }, 'outbox relay could not publish; charges stay pending');
+        const retryInMs = Math.min(
+          (this.options.initialBackoffMs ?? 1_000) * 2 ** Math.min(failures - 1, 30),
+          this.options.maxBackoffMs ?? 30_000,
+        );
+        logger.warn(
+          { failures, retryInMs, err: error instanceof Error ? error.message : String(error) },
+          'outbox relay could not publish; charges stay pending',
+        );
         await this.sleep(retryInMs, false);
       }
     }
@@ -105,7 +112,14 @@ export class OutboxRelay {
       // Only now: an entry marked before the acknowledgement could be lost with the broker.
       await outbox.markPublished(pending.map((charge) => charge.event.id));
       this.publishedCount += pending.length;
-      logger.info({ published: pending.length, fromPosition: pending[0]!.position.toString(), toPosition: pending[pending.length - 1]!.position.toString() }, 'charges published');
+      logger.info(
+        {
+          published: pending.length,
+          fromPosition: pending[0]!.position.toString(),
+          toPosition: pending[pending.length - 1]!.position.toString(),
+        },
+        'charges published',
+      );
       return pending.length;
     });
     this.round = round.catch(() => undefined);

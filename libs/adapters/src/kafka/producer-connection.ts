@@ -23,7 +23,15 @@ export class ProducerConnection {
   static idempotent(kafka: Kafka, retry: RetryOptions = PRODUCER_RETRY): ProducerConnection {
     // One request in flight per broker keeps per-partition order across retries without
     // relying on the broker's 5-request sequence window.
-    return new ProducerConnection(kafka.producer({ idempotent: true, maxInFlightRequests: 1, retry, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner }));
+    return new ProducerConnection(
+      kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        retry,
+        allowAutoTopicCreation: false,
+        createPartitioner: Partitioners.DefaultPartitioner,
+      }),
+    );
   }
 
   /** Resolves once the brokers acknowledged every message (`acks: -1`, what idempotence requires). */

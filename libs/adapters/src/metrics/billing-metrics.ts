@@ -38,7 +38,10 @@ export class BillingMetrics {
   private readonly collectErrors: Counter<'metric'>;
   private readonly readers: (() => Promise<void>)[] = [];
 
-  constructor(private readonly sources: MetricSources, private readonly options: BillingMetricsOptions = {}) {
+  constructor(
+    private readonly sources: MetricSources,
+    private readonly options: BillingMetricsOptions = {},
+  ) {
     const registers = [this.registry];
     this.eventsIn = new Counter({
       name: 'billing_events_in_total',
@@ -76,17 +79,30 @@ export class BillingMetrics {
       labelNames: ['metric'],
       registers,
     });
-    this.gauge('billing_projection_lag_events', 'Event store positions not yet applied to the projections (head position minus checkpoint)', async (gauge) => {
-      gauge.set(Math.max(0, await sources.projectionLag()));
-    });
-    this.gauge('billing_outbox_backlog', 'Charge events stored but not yet acknowledged by the broker (billing.charges)', async (gauge) => {
-      gauge.set(await sources.outboxBacklog());
-    });
+    this.gauge(
+      'billing_projection_lag_events',
+      'Event store positions not yet applied to the projections (head position minus checkpoint)',
+      async (gauge) => {
+        gauge.set(Math.max(0, await sources.projectionLag()));
+      },
+    );
+    this.gauge(
+      'billing_outbox_backlog',
+      'Charge events stored but not yet acknowledged by the broker (billing.charges)',
+      async (gauge) => {
+        gauge.set(await sources.outboxBacklog());
+      },
+    );
     if (sources.consumerLag) {
       const read = sources.consumerLag;
-      this.gauge('billing_kafka_consumer_lag', 'Messages behind the log end, per assigned input topic partition, as the consumer last saw it', (gauge) => {
-        for (const { topic, partition, lag } of read()) gauge.set({ topic, partition: String(partition) }, lag);
-      }, ['topic', 'partition']);
+      this.gauge(
+        'billing_kafka_consumer_lag',
+        'Messages behind the log end, per assigned input topic partition, as the consumer last saw it',
+        (gauge) => {
+          for (const { topic, partition, lag } of read()) gauge.set({ topic, partition: String(partition) }, lag);
+        },
+        ['topic', 'partition'],
+      );
     }
     if (options.processMetrics !== false) collectDefaultMetrics({ register: this.registry });
   }
@@ -130,7 +146,12 @@ export class BillingMetrics {
   }
 
   /** A gauge read on scrape; a failing source makes it NaN (no series when labelled) instead of failing the scrape. */
-  private gauge<L extends string>(name: string, help: string, read: (gauge: Gauge<L>) => Promise<void> | void, labelNames: L[] = []): void {
+  private gauge<L extends string>(
+    name: string,
+    help: string,
+    read: (gauge: Gauge<L>) => Promise<void> | void,
+    labelNames: L[] = [],
+  ): void {
     const gauge = new Gauge<L>({ name, help, labelNames, registers: [this.registry] });
     this.readers.push(async () => {
       gauge.reset();

@@ -20,7 +20,10 @@ export class EmbeddedClient implements SqlClient {
    */
   private readonly current = new AsyncLocalStorage<Transaction>();
 
-  private constructor(private readonly db: PGlite, private readonly unlock: () => Promise<void>) {}
+  private constructor(
+    private readonly db: PGlite,
+    private readonly unlock: () => Promise<void>,
+  ) {}
 
   static async open(dataDir: string, options: { lockWaitMs?: number } = {}): Promise<EmbeddedClient> {
     mkdirSync(dataDir, { recursive: true });
@@ -56,5 +59,8 @@ export class EmbeddedClient implements SqlClient {
 }
 
 function executorOf(tx: Transaction): SqlExecutor {
-  return { query: async <Row>(text: string, params: readonly unknown[] = []) => (await tx.query<Row>(text, params as unknown[])).rows };
+  return {
+    query: async <Row>(text: string, params: readonly unknown[] = []) =>
+      (await tx.query<Row>(text, params as unknown[])).rows,
+  };
 }

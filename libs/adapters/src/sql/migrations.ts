@@ -45,7 +45,10 @@ export async function migrate(client: SqlClient, migrations: readonly Migration[
         try {
           await tx.query(statement);
         } catch (error) {
-          throw new Error(`migration ${migration.id} failed: ${error instanceof Error ? error.message : String(error)}\n${statement}`, { cause: error });
+          throw new Error(
+            `migration ${migration.id} failed: ${error instanceof Error ? error.message : String(error)}\n${statement}`,
+            { cause: error },
+          );
         }
       }
       await tx.query('INSERT INTO schema_migrations (id, applied_at) VALUES ($1, now())', [migration.id]);

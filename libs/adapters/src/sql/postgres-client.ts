@@ -10,7 +10,11 @@ export class PostgresClient implements SqlClient {
   private readonly pool: Pool;
 
   constructor(connectionString: string, options: { max?: number; applicationName?: string } = {}) {
-    this.pool = new Pool({ connectionString, max: options.max ?? 6, application_name: options.applicationName ?? 'smartme-billing' });
+    this.pool = new Pool({
+      connectionString,
+      max: options.max ?? 6,
+      application_name: options.applicationName ?? 'smartme-billing',
+    });
     // An idle client that loses its server must not crash the process; the next query reports it.
     this.pool.on('error', () => undefined);
   }
@@ -50,6 +54,7 @@ export class PostgresClient implements SqlClient {
 
 function executorOf(client: PoolClient): SqlExecutor {
   return {
-    query: async <Row>(text: string, params: readonly unknown[] = []) => (await client.query(text, params as unknown[])).rows as Row[],
+    query: async <Row>(text: string, params: readonly unknown[] = []) =>
+      (await client.query(text, params as unknown[])).rows as Row[],
   };
 }

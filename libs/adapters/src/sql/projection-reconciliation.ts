@@ -1,4 +1,11 @@
-import { BillingState, ContractEvent, DayCounts, IdTimeline, applicationSortKey, billedOrganisation } from '@smartme/domain';
+import {
+  BillingState,
+  ContractEvent,
+  DayCounts,
+  IdTimeline,
+  applicationSortKey,
+  billedOrganisation,
+} from '@smartme/domain';
 import { IssuedChargeEvent, RebuiltPartition } from '@smartme/ports';
 import stableStringify from 'fast-json-stable-stringify';
 import { SqlExecutor } from './sql-client';
@@ -19,7 +26,10 @@ export type Differences = Record<Table, number>;
  * that finds nothing wrong writes nothing and memory stays bounded by the largest
  * partition. Rows of organisations that no partition holds are removed at the end.
  */
-export async function reconcileProjections(tx: SqlExecutor, partitions: AsyncIterable<RebuiltPartition>): Promise<Differences> {
+export async function reconcileProjections(
+  tx: SqlExecutor,
+  partitions: AsyncIterable<RebuiltPartition>,
+): Promise<Differences> {
   const differences: Differences = { id_timelines: 0, usage_days: 0, applications: 0, charges: 0 };
   const rebuiltOrganisations: string[] = [];
   for await (const { state, charges } of partitions) {
@@ -53,17 +63,27 @@ function organisationPages(orgIds: readonly string[], rowsOf: (orgId: string) =>
 }
 
 function sameTimeline(a: IdTimeline, b: IdTimeline): boolean {
-  return a.length === b.length && a.every((entry, i) => {
-    const other = b[i]!;
-    return entry.epochMs === other.epochMs && entry.subMsNanos === other.subMsNanos && entry.eventId === other.eventId && entry.registers === other.registers;
-  });
+  return (
+    a.length === b.length &&
+    a.every((entry, i) => {
+      const other = b[i]!;
+      return (
+        entry.epochMs === other.epochMs &&
+        entry.subMsNanos === other.subMsNanos &&
+        entry.eventId === other.eventId &&
+        entry.registers === other.registers
+      );
+    })
+  );
 }
 
 async function reconcileTimelines(tx: SqlExecutor, state: BillingState, orgIds: readonly string[]): Promise<number> {
   let differences = 0;
   for (const page of organisationPages(orgIds, (orgId) => state.organisations.get(orgId)!.usage.idCount)) {
     const rows = await tx.query<{ org_id: string; id_id: string; timeline: IdTimeline }>(
-      'SELECT org_id, id_id, timeline FROM id_timelines WHERE org_id = ANY($1::text[])', [page]);
+      'SELECT org_id, id_id, timeline FROM id_timelines WHERE org_id = ANY($1::text[])',
+      [page],
+    );
     const present = new Set<string>();
     const rewrite: { o: string; i: string; t: IdTimeline }[] = [];
     const remove: { o: string; i: string }[] = [];
@@ -78,33 +98,57 @@ async function reconcileTimelines(tx: SqlExecutor, state: BillingState, orgIds: 
         if (!present.has(`${orgId}\u0000${idId}`)) rewrite.push({ o: orgId, i: idId, t: timeline });
       }
     }
-    await writeInPages(tx, rewrite, `
+    await writeInPages(
+      tx,
+      rewrite,
+      `
       INSERT INTO id_timelines (org_id, id_id, timeline)
       SELECT o, i, t FROM jsonb_to_recordset($1::jsonb) AS (o text, i text, t jsonb)
-      ON CONFLICT (org_id, id_id) DO UPDATE SET timeline = EXCLUDED.timeline`);
-    await writeInPages(tx, remove, `
+      ON CONFLICT (org_id, id_id) DO UPDATE SET timeline = EXCLUDED.timeline`,
+    );
+    await writeInPages(
+      tx,
+      remove,
+      `
       DELETE FROM id_timelines t USING jsonb_to_recordset($1::jsonb) AS r (o text, i text)
-      WHERE t.org_id = r.o AND t.id_id = r.i`);
+      WHERE t.org_id = r.o AND t.id_id = r.i`,
+    );
     differences += rewrite.length + remove.length;
   }
   return differences;
 }
 
-const dayText = (c: Pick<DayCounts, keyof DayCounts>) => `${c.registrations}|${c.activeChange}|${c.verificationsCounted}|${c.verificationsInternal}`;
-const isZero = (c: DayCounts) => !c.registrations && !c.activeChange && !c.verificationsCounted && !c.verificationsInternal;
+const dayText = (c: Pick<DayCounts, keyof DayCounts>) =>
+  `${c.registrations}|${c.activeChange}|${c.verificationsCounted}|${c.verificationsInternal}`;
+const isZero = (c: DayCounts) =>
+  !c.registrations && !c.activeChange && !c.verificationsCounted && !c.verificationsInternal;
 
 async function reconcileUsageDays(tx: SqlExecutor, state: BillingState, orgIds: readonly string[]): Promise<number> {
   let differences = 0;
   for (const page of organisationPages(orgIds, (orgId) => state.organisations.get(orgId)!.usage.view().dayCount)) {
-    const rows = await tx.query<{ org_id: string; day: number; registrations: number; active_change: number; verifications_counted: number; verifications_internal: number }>(
-      `SELECT org_id, day, registrations, active_change, verifications_counted, verifications_internal FROM usage_days WHERE org_id = ANY($1::text[])`, [page]);
+    const rows = await tx.query<{
+      org_id: string;
+      day: number;
+      registrations: number;
+      active_change: number;
+      verifications_counted: number;
+      verifications_internal: number;
+    }>(
+      `SELECT org_id, day, registrations, active_change, verifications_counted, verifications_internal FROM usage_days WHERE org_id = ANY($1::text[])`,
+      [page],
+    );
     const present = new Set<string>();
     const rewrite: { o: string; d: number; r: number; a: number; v: number; n: number }[] = [];
     const remove: { o: string; d: number }[] = [];
     for (const row of rows) {
       present.add(`${row.org_id}\u0000${row.day}`);
       const rebuilt = state.organisations.get(row.org_id)!.usage.view().on(row.day);
-      const live = { registrations: row.registrations, activeChange: row.active_change, verificationsCounted: row.verifications_counted, verificationsInternal: row.verifications_internal };
+      const live = {
+        registrations: row.registrations,
+        activeChange: row.active_change,
+        verificationsCounted: row.verifications_counted,
+        verificationsInternal: row.verifications_internal,
+      };
       // Days whose counters all came back to zero are not kept.
       if (!rebuilt || isZero(rebuilt)) remove.push({ o: row.org_id, d: row.day });
       else if (dayText(rebuilt) !== dayText(live)) rewrite.push(dayRow(row.org_id, row.day, rebuilt));
@@ -114,21 +158,36 @@ async function reconcileUsageDays(tx: SqlExecutor, state: BillingState, orgIds: 
         if (!isZero(counts) && !present.has(`${orgId}\u0000${day}`)) rewrite.push(dayRow(orgId, day, counts));
       }
     }
-    await writeInPages(tx, rewrite, `
+    await writeInPages(
+      tx,
+      rewrite,
+      `
       INSERT INTO usage_days (org_id, day, registrations, active_change, verifications_counted, verifications_internal)
       SELECT o, d, r, a, v, n FROM jsonb_to_recordset($1::jsonb) AS (o text, d int, r int, a int, v int, n int)
       ON CONFLICT (org_id, day) DO UPDATE SET registrations = EXCLUDED.registrations, active_change = EXCLUDED.active_change,
-        verifications_counted = EXCLUDED.verifications_counted, verifications_internal = EXCLUDED.verifications_internal`);
-    await writeInPages(tx, remove, `
+        verifications_counted = EXCLUDED.verifications_counted, verifications_internal = EXCLUDED.verifications_internal`,
+    );
+    await writeInPages(
+      tx,
+      remove,
+      `
       DELETE FROM usage_days u USING jsonb_to_recordset($1::jsonb) AS r (o text, d int)
-      WHERE u.org_id = r.o AND u.day = r.d`);
+      WHERE u.org_id = r.o AND u.day = r.d`,
+    );
     differences += rewrite.length + remove.length;
   }
   return differences;
 }
 
 function dayRow(orgId: string, day: number, c: DayCounts) {
-  return { o: orgId, d: day, r: c.registrations, a: c.activeChange, v: c.verificationsCounted, n: c.verificationsInternal };
+  return {
+    o: orgId,
+    d: day,
+    r: c.registrations,
+    a: c.activeChange,
+    v: c.verificationsCounted,
+    n: c.verificationsInternal,
+  };
 }
 
 /** A table of few rows per organisation (applications, charges), compared by a canonical text of each row. */
@@ -139,12 +198,21 @@ interface KeyedRows {
   liveText(row: Record<string, unknown>): string;
 }
 
-async function reconcileKeyed(tx: SqlExecutor, table: 'applications' | 'charges', key: string, rebuilt: KeyedRows, orgIds: readonly string[]): Promise<number> {
+async function reconcileKeyed(
+  tx: SqlExecutor,
+  table: 'applications' | 'charges',
+  key: string,
+  rebuilt: KeyedRows,
+  orgIds: readonly string[],
+): Promise<number> {
   const seen = new Set<string>();
   const rewrite: string[] = [];
   const remove: string[] = [];
   for (let i = 0; i < orgIds.length; i += PAGE) {
-    const rows = await tx.query<Record<string, unknown>>(`SELECT ${rebuilt.columns.join(', ')} FROM ${table} WHERE org_id = ANY($1::text[])`, [orgIds.slice(i, i + PAGE)]);
+    const rows = await tx.query<Record<string, unknown>>(
+      `SELECT ${rebuilt.columns.join(', ')} FROM ${table} WHERE org_id = ANY($1::text[])`,
+      [orgIds.slice(i, i + PAGE)],
+    );
     for (const row of rows) {
       const id = row[key] as string;
       seen.add(id);
@@ -155,12 +223,17 @@ async function reconcileKeyed(tx: SqlExecutor, table: 'applications' | 'charges'
   }
   for (const id of rebuilt.rows.keys()) if (!seen.has(id)) rewrite.push(id);
   if (remove.length > 0) await tx.query(`DELETE FROM ${table} WHERE ${key} = ANY($1::text[])`, [remove]);
-  const assignments = rebuilt.columns.filter((c) => c !== key).map((c) => `${c} = EXCLUDED.${c}`).join(', ');
+  const assignments = rebuilt.columns
+    .filter((c) => c !== key)
+    .map((c) => `${c} = EXCLUDED.${c}`)
+    .join(', ');
   for (const id of rewrite) {
     const values = rebuilt.rows.get(id)!.values;
     await tx.query(
       `INSERT INTO ${table} (${rebuilt.columns.join(', ')}) VALUES (${rebuilt.casts.map((cast, i) => `$${i + 1}::${cast}`).join(', ')})
-       ON CONFLICT (${key}) DO UPDATE SET ${assignments}`, values);
+       ON CONFLICT (${key}) DO UPDATE SET ${assignments}`,
+      values,
+    );
   }
   return rewrite.length + remove.length;
 }
@@ -172,11 +245,16 @@ function applicationRows(state: BillingState): KeyedRows {
     for (const event of org.applications as readonly ContractEvent[]) {
       const orgId = billedOrganisation(event);
       const sortKey = applicationSortKey(event);
-      rows.set(event.id, { text: text(orgId, sortKey, event), values: [event.id, orgId, sortKey, JSON.stringify(event)] });
+      rows.set(event.id, {
+        text: text(orgId, sortKey, event),
+        values: [event.id, orgId, sortKey, JSON.stringify(event)],
+      });
     }
   }
   return {
-    rows, columns: ['event_id', 'org_id', 'sort_key', 'event'], casts: ['text', 'text', 'text', 'jsonb'],
+    rows,
+    columns: ['event_id', 'org_id', 'sort_key', 'event'],
+    casts: ['text', 'text', 'text', 'jsonb'],
     liveText: (row) => text(row.org_id, row.sort_key, row.event),
   };
 }
@@ -186,10 +264,14 @@ function chargeRows(charges: readonly IssuedChargeEvent[]): KeyedRows {
   const rows = new Map<string, { text: string; values: unknown[] }>();
   for (const { position, event } of charges) {
     const { chargeId, orgId, kind, period, revision } = event.data;
-    rows.set(chargeId, { text: text(position, event), values: [chargeId, orgId, kind, period, revision, position.toString(), JSON.stringify(event)] });
+    rows.set(chargeId, {
+      text: text(position, event),
+      values: [chargeId, orgId, kind, period, revision, position.toString(), JSON.stringify(event)],
+    });
   }
   return {
-    rows, columns: ['charge_id', 'org_id', 'kind', 'period', 'revision', 'position', 'event'],
+    rows,
+    columns: ['charge_id', 'org_id', 'kind', 'period', 'revision', 'position', 'event'],
     casts: ['text', 'text', 'text', 'text', 'int', 'bigint', 'jsonb'],
     liveText: (row) => text(row.position, row.event),
   };
@@ -200,7 +282,9 @@ async function removeOrganisationsOtherThan(tx: SqlExecutor, table: Table, orgId
   const [row] = await tx.query<{ removed: number }>(
     `WITH removed AS (
        DELETE FROM ${table} t WHERE NOT EXISTS (SELECT 1 FROM unnest($1::text[]) AS k (org_id) WHERE k.org_id = t.org_id) RETURNING 1)
-     SELECT count(*)::int AS removed FROM removed`, [orgIds]);
+     SELECT count(*)::int AS removed FROM removed`,
+    [orgIds],
+  );
   return row?.removed ?? 0;
 }
 

@@ -14,7 +14,8 @@ const PENDING = `
   ORDER BY o.position
   LIMIT $1`;
 
-const MARK_PUBLISHED = 'UPDATE outbox SET published_at = now() WHERE charge_id = ANY($1::text[]) AND published_at IS NULL';
+const MARK_PUBLISHED =
+  'UPDATE outbox SET published_at = now() WHERE charge_id = ANY($1::text[]) AND published_at IS NULL';
 
 const BACKLOG = 'SELECT count(*) AS backlog FROM outbox WHERE published_at IS NULL';
 
@@ -31,7 +32,8 @@ export class SqlChargeOutbox implements ChargeOutbox {
   constructor(private readonly client: SqlClient) {}
 
   async pending(limit: number): Promise<PendingCharge[]> {
-    if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError(`limit must be a positive integer, got ${limit}`);
+    if (!Number.isSafeInteger(limit) || limit < 1)
+      throw new RangeError(`limit must be a positive integer, got ${limit}`);
     const rows = await this.client.query<PendingRow>(PENDING, [limit]);
     return rows.map((row) => ({
       position: BigInt(row.position),

@@ -15,7 +15,8 @@ const INSERT_LETTERS = `
   ORDER BY ordinal
   ON CONFLICT (source, raw_hash) DO NOTHING`;
 
-const SELECT_UNRESOLVED = 'SELECT id, received_at, source, reason, raw, event_id FROM dead_letters WHERE resolved_at IS NULL';
+const SELECT_UNRESOLVED =
+  'SELECT id, received_at, source, reason, raw, event_id FROM dead_letters WHERE resolved_at IS NULL';
 
 interface LetterRow {
   readonly id: string;
@@ -55,17 +56,25 @@ export class SqlDeadLetterStore implements DeadLetterStore {
         ? await this.client.query<LetterRow>(`${SELECT_UNRESOLVED} ORDER BY seq`)
         : options.ids.length === 0
           ? []
-          : await this.client.query<LetterRow>(`${SELECT_UNRESOLVED} AND id = ANY($1::text[]) ORDER BY seq`, [options.ids]);
+          : await this.client.query<LetterRow>(`${SELECT_UNRESOLVED} AND id = ANY($1::text[]) ORDER BY seq`, [
+              options.ids,
+            ]);
     return rows.map(deadLetterOf);
   }
 
   async resolve(ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
-    await this.client.query('UPDATE dead_letters SET resolved_at = now() WHERE id = ANY($1::text[]) AND resolved_at IS NULL', [ids]);
+    await this.client.query(
+      'UPDATE dead_letters SET resolved_at = now() WHERE id = ANY($1::text[]) AND resolved_at IS NULL',
+      [ids],
+    );
   }
 
   async updateReason(id: string, reason: string): Promise<void> {
-    const updated = await this.client.query('UPDATE dead_letters SET reason = $2 WHERE id = $1 RETURNING id', [id, reason]);
+    const updated = await this.client.query('UPDATE dead_letters SET reason = $2 WHERE id = $1 RETURNING id', [
+      id,
+      reason,
+    ]);
     if (updated.length === 0) throw new Error(`no dead letter with id ${id}`);
   }
 }

@@ -1,5 +1,13 @@
 import { StoredEvent, billedOrganisation } from '@smartme/domain';
-import { AppendOutcome, EventRecord, EventStore, OrganisationPartition, ReadAllOptions, RecordedEvent, assertPartition } from '@smartme/ports';
+import {
+  AppendOutcome,
+  EventRecord,
+  EventStore,
+  OrganisationPartition,
+  ReadAllOptions,
+  RecordedEvent,
+  assertPartition,
+} from '@smartme/ports';
 import { contentHashOf } from './content-hash';
 import { SqlClient, SqlExecutor } from './sql-client';
 
@@ -103,7 +111,9 @@ export class SqlEventStore implements EventStore {
   appendCharges(records: readonly EventRecord[]): Promise<AppendOutcome[]> {
     const notCharge = records.find((record) => !CHARGE_TYPES.has(record.event.type));
     if (notCharge) {
-      return Promise.reject(new TypeError(`appendCharges takes charge events only, got ${notCharge.event.type} ${notCharge.event.id}`));
+      return Promise.reject(
+        new TypeError(`appendCharges takes charge events only, got ${notCharge.event.type} ${notCharge.event.id}`),
+      );
     }
     return this.appendBatch(records, INSERT_CHARGES);
   }
@@ -114,7 +124,8 @@ export class SqlEventStore implements EventStore {
    */
   async *readAll(options: ReadAllOptions): AsyncGenerator<readonly RecordedEvent[], void, undefined> {
     const batchSize = options.batchSize ?? DEFAULT_READ_BATCH_SIZE;
-    if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
+    if (!Number.isSafeInteger(batchSize) || batchSize < 1)
+      throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
     const page = (after: bigint) => readAhead(this.client.query<EventRow>(READ_BATCH, [after.toString(), batchSize]));
     let pending = page(options.after);
     for (;;) {
@@ -129,17 +140,30 @@ export class SqlEventStore implements EventStore {
   }
 
   /** Windows of heap blocks sized to hold about `batchSize` of the partition's rows each. */
-  async *readPartition(partition: OrganisationPartition, upTo: bigint, batchSize = DEFAULT_READ_BATCH_SIZE): AsyncGenerator<readonly RecordedEvent[], void, undefined> {
+  async *readPartition(
+    partition: OrganisationPartition,
+    upTo: bigint,
+    batchSize = DEFAULT_READ_BATCH_SIZE,
+  ): AsyncGenerator<readonly RecordedEvent[], void, undefined> {
     assertPartition(partition);
-    if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
+    if (!Number.isSafeInteger(batchSize) || batchSize < 1)
+      throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
     // Rows at or below upTo were committed before it was read, so they lie in today's blocks.
     const [row] = await this.client.query<{ blocks: bigint | string }>(TABLE_BLOCKS);
     const blocks = BigInt(row?.blocks ?? 0);
     if (blocks === 0n) return;
     const rowsPerBlock = Math.max(1, Number(upTo) / Number(blocks));
     const window = BigInt(Math.max(1, Math.ceil((batchSize * partition.count) / rowsPerBlock)));
-    const page = (from: bigint) => readAhead(this.client.query<EventRow>(
-      READ_PARTITION_WINDOW, [from.toString(), (from + window).toString(), upTo.toString(), partition.count, partition.index]));
+    const page = (from: bigint) =>
+      readAhead(
+        this.client.query<EventRow>(READ_PARTITION_WINDOW, [
+          from.toString(),
+          (from + window).toString(),
+          upTo.toString(),
+          partition.count,
+          partition.index,
+        ]),
+      );
     let pending = page(0n);
     for (let from = 0n; from < blocks; from += window) {
       const rows = await pending;
@@ -195,12 +219,21 @@ function readAhead<T>(rows: Promise<T>): Promise<T> {
 }
 
 function outcome(record: PreparedRecord, standing: { position: bigint; hash: string }): AppendOutcome {
-  return { eventId: record.id, status: record.hash === standing.hash ? 'duplicate' : 'conflict', position: standing.position };
+  return {
+    eventId: record.id,
+    status: record.hash === standing.hash ? 'duplicate' : 'conflict',
+    position: standing.position,
+  };
 }
 
-async function findExisting(tx: SqlExecutor, ids: readonly string[]): Promise<Map<string, { position: bigint; hash: string }>> {
+async function findExisting(
+  tx: SqlExecutor,
+  ids: readonly string[],
+): Promise<Map<string, { position: bigint; hash: string }>> {
   if (ids.length === 0) return new Map();
-  const rows = await tx.query<{ event_id: string; position: bigint | string; content_hash: string }>(FIND_EXISTING, [ids]);
+  const rows = await tx.query<{ event_id: string; position: bigint | string; content_hash: string }>(FIND_EXISTING, [
+    ids,
+  ]);
   return new Map(rows.map((row) => [row.event_id, { position: BigInt(row.position), hash: row.content_hash }]));
 }
 
@@ -219,11 +252,25 @@ function prepare(record: EventRecord): PreparedRecord {
 
 /** The organisation a stored event belongs to: the billed one for input, the charged one for charges. */
 export function organisationOf(event: StoredEvent): string {
-  return event.type === 'ChargeIssued' || event.type === 'ChargeAdjusted' ? event.data.orgId : billedOrganisation(event);
+  return event.type === 'ChargeIssued' || event.type === 'ChargeAdjusted'
+    ? event.data.orgId
+    : billedOrganisation(event);
 }
 
 function batchOf(records: readonly PreparedRecord[]): [string] {
-  return [JSON.stringify(records.map(({ id, type, orgId, source, time, data, hash }) => ({ id, type, org_id: orgId, source, time, data, hash })))];
+  return [
+    JSON.stringify(
+      records.map(({ id, type, orgId, source, time, data, hash }) => ({
+        id,
+        type,
+        org_id: orgId,
+        source,
+        time,
+        data,
+        hash,
+      })),
+    ),
+  ];
 }
 
 function recordedEventOf(row: EventRow): RecordedEvent {

@@ -13,15 +13,19 @@ export class SqlExclusiveLock implements ExclusiveLock {
 
   runExclusive<T>(name: string, work: () => Promise<T>): Promise<T> {
     const previous = this.queues.get(name) ?? Promise.resolve();
-    const run = previous.catch(() => undefined).then(() => this.client.withSession(async (session) => {
-      if (this.client.kind === 'embedded') return work();
-      await session.query('SELECT pg_advisory_lock(hashtext($1))', [`smartme-billing:${name}`]);
-      try {
-        return await work();
-      } finally {
-        await session.query('SELECT pg_advisory_unlock(hashtext($1))', [`smartme-billing:${name}`]);
-      }
-    }));
+    const run = previous
+      .catch(() => undefined)
+      .then(() =>
+        this.client.withSession(async (session) => {
+          if (this.client.kind === 'embedded') return work();
+          await session.query('SELECT pg_advisory_lock(hashtext($1))', [`smartme-billing:${name}`]);
+          try {
+            return await work();
+          } finally {
+            await session.query('SELECT pg_advisory_unlock(hashtext($1))', [`smartme-billing:${name}`]);
+          }
+        }),
+      );
     this.queues.set(name, run);
     return run;
   }

@@ -51,12 +51,15 @@ function compileFields(cls: new () => object): CompiledField[] {
         conditions.push(...(rule.constraints as Condition[]));
       } else if (rule.type === ValidationTypes.CUSTOM_VALIDATION) {
         for (const constraint of storage.getTargetValidatorConstraints(rule.constraintCls)) {
-          if (constraint.async) throw new Error(`${where}: async constraints are not supported by the compiled intake check`);
+          if (constraint.async)
+            throw new Error(`${where}: async constraints are not supported by the compiled intake check`);
           const instance = constraint.instance;
           // The arguments validateSync passes, so built-in constraints reading them
           // (`@IsIn` reads its list from `constraints`) behave the same here.
-          checks.push((value, object) =>
-            instance.validate(value, { value, object, property, targetName, constraints: rule.constraints }) === true);
+          checks.push(
+            (value, object) =>
+              instance.validate(value, { value, object, property, targetName, constraints: rule.constraints }) === true,
+          );
         }
       } else if (rule.type !== ValidationTypes.WHITELIST) {
         throw new Error(`${where}: ${rule.type} rules are not supported by the compiled intake check`);

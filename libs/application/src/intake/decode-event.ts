@@ -47,7 +47,10 @@ function rank(problem: Problem): number {
 function problemsOf(errors: readonly ValidationError[], prefix: string): Problem[] {
   return errors.flatMap((error) => {
     const path = `${prefix}${error.property}`;
-    const own = Object.values(error.constraints ?? {}).map((message) => ({ path, text: describeProblem(path, message) }));
+    const own = Object.values(error.constraints ?? {}).map((message) => ({
+      path,
+      text: describeProblem(path, message),
+    }));
     return [...own, ...problemsOf(error.children ?? [], `${path}.`)];
   });
 }
@@ -70,8 +73,7 @@ function skewProblem(time: string, context: IntakeContext): Problem | null {
 }
 
 type DataVerdict<T extends InputEventType> =
-  | { readonly ok: true; readonly event: EventOf<T> }
-  | { readonly ok: false; readonly problems: Problem[] };
+  { readonly ok: true; readonly event: EventOf<T> } | { readonly ok: false; readonly problems: Problem[] };
 
 function decodeData<T extends InputEventType>(type: T, head: EventHead, data: Record<string, unknown>): DataVerdict<T> {
   const schema: EventSchema<T> = EVENT_SCHEMAS[type];
@@ -82,7 +84,11 @@ function decodeData<T extends InputEventType>(type: T, head: EventHead, data: Re
 
 const ENVELOPE = compileDto(CloudEventDto);
 
-function fastData<T extends InputEventType>(type: T, head: EventHead, data: Record<string, unknown>): EventOf<T> | null {
+function fastData<T extends InputEventType>(
+  type: T,
+  head: EventHead,
+  data: Record<string, unknown>,
+): EventOf<T> | null {
   const { compiled, toEvent } = EVENT_SCHEMAS[type];
   return compiled.accepts(data) ? toEvent(head, compiled.instantiate(data)) : null;
 }
@@ -119,7 +125,11 @@ function validateFully(event: Record<string, unknown>, context: IntakeContext, e
   }
   if (!failed('type') && !failed('data')) {
     // The original object, not the envelope's copy: it was checked to be an object above.
-    const verdict = decodeData(envelope.type, { id: envelope.id, time: envelope.time }, event.data as Record<string, unknown>);
+    const verdict = decodeData(
+      envelope.type,
+      { id: envelope.id, time: envelope.time },
+      event.data as Record<string, unknown>,
+    );
     // Reached only if the compiled check were ever stricter than class-validator: such
     // a bug then costs speed, not events.
     if (verdict.ok && problems.length === 0) {

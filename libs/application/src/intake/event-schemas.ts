@@ -138,6 +138,11 @@ export const EVENT_SCHEMAS: EventSchemas = {
   ContractClosed: {
     dto: ContractClosedDataDto,
     compiled: compileDto(ContractClosedDataDto),
-    toEvent: ({ id, time }, d) => ({ id, type: 'ContractClosed', time, data: { orgId: d.orgId, closedOn: d.closedOn } }),
+    toEvent: ({ id, time }, d) => ({
+      id,
+      type: 'ContractClosed',
+      time,
+      data: { orgId: d.orgId, closedOn: d.closedOn },
+    }),
   },
 };

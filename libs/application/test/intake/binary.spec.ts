@@ -11,7 +11,12 @@ const HEADERS = {
 const VALUE = Buffer.from('{"orgId": "acme", "idId": "a"}');
 const RECORD = {
   source: 'identity-platform',
-  event: { id: '86555420-395c-55eb-9cb6-7c5779c90b2b', type: 'IdRegistered', time: '2025-10-10T09:00:00+09:00', data: { orgId: 'acme', idId: 'a' } },
+  event: {
+    id: '86555420-395c-55eb-9cb6-7c5779c90b2b',
+    type: 'IdRegistered',
+    time: '2025-10-10T09:00:00+09:00',
+    data: { orgId: 'acme', idId: 'a' },
+  },
 };
 
 describe('intake: Kafka binary mode', () => {
@@ -30,11 +35,19 @@ describe('intake: Kafka binary mode', () => {
       'content-type': 'application/json',
       traceparent: undefined,
     };
-    expect(accepted(decodeBinary(headers, Buffer.from('{"orgId":"acme","idId":"a","name":"山田"}'), CONTEXT))).toEqual(RECORD);
+    expect(accepted(decodeBinary(headers, Buffer.from('{"orgId":"acme","idId":"a","name":"山田"}'), CONTEXT))).toEqual(
+      RECORD,
+    );
   });
 
   it('decodes UTF-8 header values (Japanese identifiers)', () => {
-    const record = accepted(decodeBinary({ ...HEADERS, ce_source: Buffer.from('身分証基盤') }, Buffer.from('{"orgId":"組織","idId":"会員1"}'), CONTEXT));
+    const record = accepted(
+      decodeBinary(
+        { ...HEADERS, ce_source: Buffer.from('身分証基盤') },
+        Buffer.from('{"orgId":"組織","idId":"会員1"}'),
+        CONTEXT,
+      ),
+    );
     expect(record.source).toBe('身分証基盤');
     expect(record.event.data).toEqual({ orgId: '組織', idId: '会員1' });
   });
@@ -61,8 +74,12 @@ describe('intake: Kafka binary mode', () => {
   });
 
   it('checks the value as data', () => {
-    expect(rejection(decodeBinary(HEADERS, Buffer.from('{"orgId":"acme"}'), CONTEXT)).reason).toBe('data.idId: is required');
-    expect(rejection(decodeBinary(HEADERS, Buffer.from('["acme"]'), CONTEXT)).reason).toBe('data: must be a JSON object');
+    expect(rejection(decodeBinary(HEADERS, Buffer.from('{"orgId":"acme"}'), CONTEXT)).reason).toBe(
+      'data.idId: is required',
+    );
+    expect(rejection(decodeBinary(HEADERS, Buffer.from('["acme"]'), CONTEXT)).reason).toBe(
+      'data: must be a JSON object',
+    );
     expect(rejection(decodeBinary(HEADERS, null, CONTEXT)).reason).toBe('data: is required');
     let message = '';
     try {
@@ -86,6 +103,20 @@ describe('intake: Kafka binary mode', () => {
   });
 
   it('accepts header names in any case', () => {
-    expect(accepted(decodeBinary({ CE_SPECVERSION: '1.0', Ce_Id: HEADERS.ce_id, ce_source: HEADERS.ce_source, ce_type: 'IdRegistered', ce_time: HEADERS.ce_time }, VALUE, CONTEXT))).toEqual(RECORD);
+    expect(
+      accepted(
+        decodeBinary(
+          {
+            CE_SPECVERSION: '1.0',
+            Ce_Id: HEADERS.ce_id,
+            ce_source: HEADERS.ce_source,
+            ce_type: 'IdRegistered',
+            ce_time: HEADERS.ce_time,
+          },
+          VALUE,
+          CONTEXT,
+        ),
+      ),
+    ).toEqual(RECORD);
   });
 });

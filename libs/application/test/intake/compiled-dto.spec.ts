@@ -21,10 +21,42 @@ import { CONTEXT, VALID_DATA, event } from './fixtures';
 
 // Values near every rule's edges, plus anything at all.
 const SAMPLES: unknown[] = [
-  undefined, null, '', 'acme', '身分証', 'a\nb', 'x'.repeat(128), 'x'.repeat(129), '1.0', '1.1',
-  'IdRegistered', 'ContractOpened', 'Foo', 'revoked', 'lost', 'entry-exit', 'id', '2025-10-05', '2025-02-30',
-  '2025-10-12T09:30:00+09:00', '2025-10-12T09:30:00', '2099-01-01T00:00:00Z', 0, -0, -1, 1.5, 80, 2 ** 53,
-  [], ['id'], ['entry-exit', 'id'], ['id', 'id'], ['x'], {}, { constructor: 1 }, { orgId: 'acme', idId: 'a' },
+  undefined,
+  null,
+  '',
+  'acme',
+  '身分証',
+  'a\nb',
+  'x'.repeat(128),
+  'x'.repeat(129),
+  '1.0',
+  '1.1',
+  'IdRegistered',
+  'ContractOpened',
+  'Foo',
+  'revoked',
+  'lost',
+  'entry-exit',
+  'id',
+  '2025-10-05',
+  '2025-02-30',
+  '2025-10-12T09:30:00+09:00',
+  '2025-10-12T09:30:00',
+  '2099-01-01T00:00:00Z',
+  0,
+  -0,
+  -1,
+  1.5,
+  80,
+  2 ** 53,
+  [],
+  ['id'],
+  ['entry-exit', 'id'],
+  ['id', 'id'],
+  ['x'],
+  {},
+  { constructor: 1 },
+  { orgId: 'acme', idId: 'a' },
 ];
 const value = fc.oneof(fc.constantFrom(...SAMPLES), fc.anything());
 
@@ -42,7 +74,10 @@ const DTOS: readonly [new () => object, readonly string[]][] = [
 /** Mostly-valid objects (so that both verdicts are common) with up to three fields replaced. */
 function near(valid: Record<string, unknown>, fields: readonly string[]): fc.Arbitrary<Record<string, unknown>> {
   return fc
-    .tuple(fc.subarray([...fields], { maxLength: Math.min(3, fields.length) }), fc.array(value, { minLength: 3, maxLength: 3 }))
+    .tuple(
+      fc.subarray([...fields], { maxLength: Math.min(3, fields.length) }),
+      fc.array(value, { minLength: 3, maxLength: 3 }),
+    )
     .map(([changed, values]) => ({ ...valid, ...Object.fromEntries(changed.map((field, i) => [field, values[i]])) }));
 }
 
@@ -50,33 +85,37 @@ const validFor = (cls: new () => object): Record<string, unknown> =>
   cls === CloudEventDto ? event('IdRegistered') : VALID_DATA[cls.name.replace(/DataDto$/, '')]!;
 
 describe('the compiled DTO check agrees with class-validator', () => {
-  it.each(DTOS)('%p: accepts exactly what plainToInstance + validateSync accepts, and builds the same instance', (cls, fields) => {
-    const compiled = compileDto(cls);
-    let acceptedCount = 0;
-    fc.assert(
-      fc.property(near(validFor(cls), fields), (plain) => {
-        const dto = plainToInstance(cls, plain, INTAKE_TRANSFORM_OPTIONS);
-        const valid = validateSync(dto, INTAKE_VALIDATOR_OPTIONS).length === 0;
-        expect(compiled.accepts(plain)).toBe(valid);
-        if (valid) {
-          acceptedCount += 1;
-          const instance = compiled.instantiate(plain);
-          expect(instance).toBeInstanceOf(cls);
-          // The same fields and values, except that an object (envelope `data`) is carried
-          // as sent where plainToInstance leaves an empty placeholder (see `checkedBy`).
-          for (const [field, copied] of Object.entries(dto)) {
-            const carried = (instance as Record<string, unknown>)[field];
-            if (typeof copied === 'object' && copied !== null && !Array.isArray(copied)) expect(carried).toBe(plain[field]);
-            else expect(carried).toEqual(copied);
+  it.each(DTOS)(
+    '%p: accepts exactly what plainToInstance + validateSync accepts, and builds the same instance',
+    (cls, fields) => {
+      const compiled = compileDto(cls);
+      let acceptedCount = 0;
+      fc.assert(
+        fc.property(near(validFor(cls), fields), (plain) => {
+          const dto = plainToInstance(cls, plain, INTAKE_TRANSFORM_OPTIONS);
+          const valid = validateSync(dto, INTAKE_VALIDATOR_OPTIONS).length === 0;
+          expect(compiled.accepts(plain)).toBe(valid);
+          if (valid) {
+            acceptedCount += 1;
+            const instance = compiled.instantiate(plain);
+            expect(instance).toBeInstanceOf(cls);
+            // The same fields and values, except that an object (envelope `data`) is carried
+            // as sent where plainToInstance leaves an empty placeholder (see `checkedBy`).
+            for (const [field, copied] of Object.entries(dto)) {
+              const carried = (instance as Record<string, unknown>)[field];
+              if (typeof copied === 'object' && copied !== null && !Array.isArray(copied))
+                expect(carried).toBe(plain[field]);
+              else expect(carried).toEqual(copied);
+            }
+            expect(Object.keys(instance).sort()).toEqual(Object.keys(dto).sort());
           }
-          expect(Object.keys(instance).sort()).toEqual(Object.keys(dto).sort());
-        }
-      }),
-      { numRuns: 600 },
-    );
-    // The property means little unless both answers were seen often.
-    expect(acceptedCount).toBeGreaterThan(20);
-  });
+        }),
+        { numRuns: 600 },
+      );
+      // The property means little unless both answers were seen often.
+      expect(acceptedCount).toBeGreaterThan(20);
+    },
+  );
 
   it('refuses DTOs using rules it cannot reproduce exactly, instead of checking them differently', () => {
     class Nested {
@@ -88,8 +127,12 @@ describe('the compiled DTO check agrees with class-validator', () => {
       names!: string[];
     }
     class Bare {}
-    expect(() => compileDto(Nested).accepts({})).toThrow('Nested.child: nestedValidation rules are not supported by the compiled intake check');
-    expect(() => compileDto(Each).accepts({})).toThrow('Each.names: groups, each and validateIf are not supported by the compiled intake check');
+    expect(() => compileDto(Nested).accepts({})).toThrow(
+      'Nested.child: nestedValidation rules are not supported by the compiled intake check',
+    );
+    expect(() => compileDto(Each).accepts({})).toThrow(
+      'Each.names: groups, each and validateIf are not supported by the compiled intake check',
+    );
     expect(() => compileDto(Bare).accepts({})).toThrow('Bare declares no validation rules');
   });
 });
@@ -103,7 +146,11 @@ describe('intake never throws', () => {
           validateCloudEvent(json, CONTEXT),
           decodeStructured(JSON.stringify(json) ?? 'undefined', CONTEXT),
           validateCloudEvent(event(type, data as Record<string, unknown>), CONTEXT),
-          decodeBinary({ ce_specversion: '1.0', ce_id: 'e', ce_source: 's', ce_type: type, ce_time: '2025-10-12T09:30:00Z' }, Buffer.from(JSON.stringify(json) ?? ''), CONTEXT),
+          decodeBinary(
+            { ce_specversion: '1.0', ce_id: 'e', ce_source: 's', ce_type: type, ce_time: '2025-10-12T09:30:00Z' },
+            Buffer.from(JSON.stringify(json) ?? ''),
+            CONTEXT,
+          ),
         ]) {
           if (!intake.ok) expect(intake.reason).toMatch(/^(not JSON|event|specversion|id|source|type|time|data)\b/);
         }

@@ -27,7 +27,10 @@ const DATE_FIELDS: readonly [string, string][] = [
   ['ContractClosed', 'closedOn'],
 ];
 const COUNT_FIELDS: readonly [string, string][] = ['ContractOpened', 'IdServiceAdded', 'HeadcountChanged'].flatMap(
-  (type): [string, string][] => [[type, 'declaredMembers'], [type, 'plannedUsers']],
+  (type): [string, string][] => [
+    [type, 'declaredMembers'],
+    [type, 'plannedUsers'],
+  ],
 );
 
 describe('intake: data identifiers', () => {
@@ -41,13 +44,20 @@ describe('intake: data identifiers', () => {
     expect(reasonFor(withData(type, { [field]: ['acme'] }))).toBe(`data.${field}: must be a string`);
   });
 
-  it.each([...IDENTIFIER_FIELDS, ...OPTIONAL_IDENTIFIERS])('%s.%s must be 1–128 printable characters', (type, field) => {
-    for (const bad of ['', 'a\nb', '\t', 'x\u0000', '\u007f', '\u0085', 'y'.repeat(129)]) {
-      expect(reasonFor(withData(type, { [field]: bad }))).toBe(`data.${field}: ${IDENTIFIER}`);
-    }
-    expect(recordFor(withData(type, { [field]: 'y'.repeat(128) })).event.data).toMatchObject({ [field]: 'y'.repeat(128) });
-    expect(recordFor(withData(type, { [field]: '株式会社アクメ' })).event.data).toMatchObject({ [field]: '株式会社アクメ' });
-  });
+  it.each([...IDENTIFIER_FIELDS, ...OPTIONAL_IDENTIFIERS])(
+    '%s.%s must be 1–128 printable characters',
+    (type, field) => {
+      for (const bad of ['', 'a\nb', '\t', 'x\u0000', '\u007f', '\u0085', 'y'.repeat(129)]) {
+        expect(reasonFor(withData(type, { [field]: bad }))).toBe(`data.${field}: ${IDENTIFIER}`);
+      }
+      expect(recordFor(withData(type, { [field]: 'y'.repeat(128) })).event.data).toMatchObject({
+        [field]: 'y'.repeat(128),
+      });
+      expect(recordFor(withData(type, { [field]: '株式会社アクメ' })).event.data).toMatchObject({
+        [field]: '株式会社アクメ',
+      });
+    },
+  );
 
   it.each(OPTIONAL_IDENTIFIERS)('%s.%s is optional: absent or null, it is left out', (type, field) => {
     expect(recordFor(withData(type, { [field]: undefined })).event.data).not.toHaveProperty(field);
@@ -57,15 +67,24 @@ describe('intake: data identifiers', () => {
 
 describe('intake: IdRevoked reason', () => {
   it.each(['revoked', 'expired', 'deleted'])('accepts %s', (reason) => {
-    expect(recordFor(withData('IdRevoked', { reason })).event.data).toEqual({ orgId: 'acme', idId: 'm-000123', reason });
+    expect(recordFor(withData('IdRevoked', { reason })).event.data).toEqual({
+      orgId: 'acme',
+      idId: 'm-000123',
+      reason,
+    });
   });
 
   it('is optional', () => {
-    expect(recordFor(withData('IdRevoked', { reason: undefined })).event.data).toEqual({ orgId: 'acme', idId: 'm-000123' });
+    expect(recordFor(withData('IdRevoked', { reason: undefined })).event.data).toEqual({
+      orgId: 'acme',
+      idId: 'm-000123',
+    });
   });
 
   it.each([['lost'], ['REVOKED'], [1], [['revoked']]])('rejects %j', (reason) => {
-    expect(reasonFor(withData('IdRevoked', { reason }))).toBe('data.reason: must be one of "revoked", "expired", "deleted"');
+    expect(reasonFor(withData('IdRevoked', { reason }))).toBe(
+      'data.reason: must be one of "revoked", "expired", "deleted"',
+    );
   });
 });
 
@@ -75,8 +94,12 @@ describe('intake: data dates', () => {
   });
 
   it.each(DATE_FIELDS)('%s.%s must be a real calendar date', (type, field) => {
-    expect(reasonFor(withData(type, { [field]: '2025-02-30' }))).toBe(`data.${field}: 2025-02-30 is not a calendar date`);
-    expect(reasonFor(withData(type, { [field]: '2025-13-01' }))).toBe(`data.${field}: 2025-13-01 is not a calendar date`);
+    expect(reasonFor(withData(type, { [field]: '2025-02-30' }))).toBe(
+      `data.${field}: 2025-02-30 is not a calendar date`,
+    );
+    expect(reasonFor(withData(type, { [field]: '2025-13-01' }))).toBe(
+      `data.${field}: 2025-13-01 is not a calendar date`,
+    );
     expect(recordFor(withData(type, { [field]: '2024-02-29' })).event.data).toMatchObject({ [field]: '2024-02-29' });
   });
 

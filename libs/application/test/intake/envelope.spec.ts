@@ -2,18 +2,36 @@ import { decodeStructured, validateCloudEvent } from '../../src/intake';
 import { CONTEXT, IDENTIFIER, TYPES_LIST, event, jsonParseMessage, reasonFor, recordFor, rejection } from './fixtures';
 
 describe('intake: raw input', () => {
-  it.each(['not json', '{"specversion": "1.0",', '', '{"a": 1} trailing'])('rejects %j as not JSON with the parser message', (text) => {
-    expect(rejection(decodeStructured(text, CONTEXT))).toEqual({ reason: `not JSON: ${jsonParseMessage(text)}`, eventId: null });
-    expect(rejection(decodeStructured(Buffer.from(text), CONTEXT)).reason).toBe(`not JSON: ${jsonParseMessage(text)}`);
-  });
+  it.each(['not json', '{"specversion": "1.0",', '', '{"a": 1} trailing'])(
+    'rejects %j as not JSON with the parser message',
+    (text) => {
+      expect(rejection(decodeStructured(text, CONTEXT))).toEqual({
+        reason: `not JSON: ${jsonParseMessage(text)}`,
+        eventId: null,
+      });
+      expect(rejection(decodeStructured(Buffer.from(text), CONTEXT)).reason).toBe(
+        `not JSON: ${jsonParseMessage(text)}`,
+      );
+    },
+  );
 
   it('rejects bytes that are not UTF-8 instead of guessing characters', () => {
-    const bytes = Buffer.concat([Buffer.from('{"specversion": "1.0", "id": "'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]);
-    expect(rejection(decodeStructured(bytes, CONTEXT))).toEqual({ reason: 'not JSON: input is not valid UTF-8', eventId: null });
+    const bytes = Buffer.concat([
+      Buffer.from('{"specversion": "1.0", "id": "'),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('"}'),
+    ]);
+    expect(rejection(decodeStructured(bytes, CONTEXT))).toEqual({
+      reason: 'not JSON: input is not valid UTF-8',
+      eventId: null,
+    });
   });
 
   it.each([['[]'], ['null'], ['"IdRegistered"'], ['42'], ['true']])('rejects JSON %s that is not an object', (text) => {
-    expect(rejection(decodeStructured(text, CONTEXT))).toEqual({ reason: 'event: must be a JSON object', eventId: null });
+    expect(rejection(decodeStructured(text, CONTEXT))).toEqual({
+      reason: 'event: must be a JSON object',
+      eventId: null,
+    });
   });
 
   it('accepts the same event as a string, as bytes, with a byte order mark and a CRLF line ending', () => {
@@ -82,7 +100,9 @@ describe('intake: id and source', () => {
   });
 
   it('accepts Japanese and other printable Unicode, spaces included', () => {
-    const record = recordFor(event('IdRegistered', undefined, { id: 'イベント-０００１', source: '身分証 プラットフォーム' }));
+    const record = recordFor(
+      event('IdRegistered', undefined, { id: 'イベント-０００１', source: '身分証 プラットフォーム' }),
+    );
     expect(record.event.id).toBe('イベント-０００１');
     expect(record.source).toBe('身分証 プラットフォーム');
   });
@@ -95,7 +115,9 @@ describe('intake: type', () => {
 
   it('must be a known event type, and names the ones expected', () => {
     expect(reasonFor(event('Foo'))).toBe(`type: unknown event type "Foo"; expected one of ${TYPES_LIST}`);
-    expect(reasonFor(event('idregistered'))).toBe(`type: unknown event type "idregistered"; expected one of ${TYPES_LIST}`);
+    expect(reasonFor(event('idregistered'))).toBe(
+      `type: unknown event type "idregistered"; expected one of ${TYPES_LIST}`,
+    );
   });
 
   it('must be a string', () => {
@@ -106,7 +128,9 @@ describe('intake: type', () => {
     expect(reasonFor(event('Foo$value$property\n'))).toBe(
       `type: unknown event type "Foo\\u0024value\\u0024property\\n"; expected one of ${TYPES_LIST}`,
     );
-    expect(reasonFor(event('x'.repeat(10_000)))).toBe(`type: unknown event type "${'x'.repeat(64)}…"; expected one of ${TYPES_LIST}`);
+    expect(reasonFor(event('x'.repeat(10_000)))).toBe(
+      `type: unknown event type "${'x'.repeat(64)}…"; expected one of ${TYPES_LIST}`,
+    );
   });
 });
 
@@ -148,8 +172,12 @@ describe('intake: time', () => {
       reason: 'time: 2025-11-01T00:06:00+09:00 is more than 5 minutes in the future',
       eventId: '0f8a4f7e-6a51-4c55-9d2e-1b9f8e6b2b11',
     });
-    expect(reasonFor(at('2025-10-31T15:05:00.001Z'))).toBe('time: 2025-10-31T15:05:00.001Z is more than 5 minutes in the future');
-    expect(reasonFor(at('2099-01-01T00:00:00+09:00'))).toBe('time: 2099-01-01T00:00:00+09:00 is more than 5 minutes in the future');
+    expect(reasonFor(at('2025-10-31T15:05:00.001Z'))).toBe(
+      'time: 2025-10-31T15:05:00.001Z is more than 5 minutes in the future',
+    );
+    expect(reasonFor(at('2099-01-01T00:00:00+09:00'))).toBe(
+      'time: 2099-01-01T00:00:00+09:00 is more than 5 minutes in the future',
+    );
   });
 
   it('accepts any time in the past', () => {
@@ -158,7 +186,8 @@ describe('intake: time', () => {
 
   it('words a configured skew in its natural unit', () => {
     const ahead = event('IdRegistered', undefined, { time: '2025-11-01T03:00:00+09:00' });
-    const reason = (maxClockSkewMs: number) => rejection(validateCloudEvent(ahead, { ...CONTEXT, maxClockSkewMs })).reason;
+    const reason = (maxClockSkewMs: number) =>
+      rejection(validateCloudEvent(ahead, { ...CONTEXT, maxClockSkewMs })).reason;
     expect(reason(60_000)).toBe('time: 2025-11-01T03:00:00+09:00 is more than 1 minute in the future');
     expect(reason(90_000)).toBe('time: 2025-11-01T03:00:00+09:00 is more than 90 seconds in the future');
     expect(reason(7_200_000)).toBe('time: 2025-11-01T03:00:00+09:00 is more than 2 hours in the future');

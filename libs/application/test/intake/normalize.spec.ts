@@ -37,7 +37,10 @@ describe('intake: valid events normalise to the stored record', () => {
     const sent = JSON.parse(line) as { id: string; source: string; type: string; time: string; data: object };
     const record = accepted(decodeStructured(line, LATER));
     // Nothing but the known fields, each exactly as sent (these lines are canonical already).
-    expect(record).toEqual({ source: sent.source, event: { id: sent.id, type: sent.type, time: sent.time, data: sent.data } });
+    expect(record).toEqual({
+      source: sent.source,
+      event: { id: sent.id, type: sent.type, time: sent.time, data: sent.data },
+    });
     expect(JSON.stringify(record.event.data)).toBe(JSON.stringify(sent.data));
     expect(Object.keys(record.event)).toEqual(['id', 'type', 'time', 'data']);
   });

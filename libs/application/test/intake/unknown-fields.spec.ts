@@ -15,18 +15,27 @@ describe('intake: unknown fields are dropped, never stored', () => {
     );
     expect(record).toEqual({
       source: 'identity-platform',
-      event: { id: '0f8a4f7e-6a51-4c55-9d2e-1b9f8e6b2b11', type: 'IdRegistered', time: '2025-10-12T09:30:00+09:00', data: VALID_DATA.IdRegistered },
+      event: {
+        id: '0f8a4f7e-6a51-4c55-9d2e-1b9f8e6b2b11',
+        type: 'IdRegistered',
+        time: '2025-10-12T09:30:00+09:00',
+        data: VALID_DATA.IdRegistered,
+      },
     });
     expect(Object.keys(record)).toEqual(['source', 'event']);
   });
 
   it.each(Object.keys(VALID_DATA))('drops extra %s data fields (personal data included)', (type) => {
-    const record = recordFor(event(type, { ...VALID_DATA[type], memberName: '山田太郎', email: 'taro@example.test', extra: { a: [1] } }));
+    const record = recordFor(
+      event(type, { ...VALID_DATA[type], memberName: '山田太郎', email: 'taro@example.test', extra: { a: [1] } }),
+    );
     expect(record.event.data).toEqual(VALID_DATA[type]);
   });
 
   it('accepts optional CloudEvents attributes of any shape without checking them', () => {
-    expect(recordFor(event('IdRegistered', undefined, { datacontenttype: 42, subject: null })).event.data).toEqual(VALID_DATA.IdRegistered);
+    expect(recordFor(event('IdRegistered', undefined, { datacontenttype: 42, subject: null })).event.data).toEqual(
+      VALID_DATA.IdRegistered,
+    );
   });
 
   it('survives property names that break naive object copying, and drops them', () => {
@@ -53,7 +62,12 @@ describe('intake: unknown fields are dropped, never stored', () => {
       reason: 'source: must be a string; data.orgId: must be a string; data.idId: must be a string',
       eventId: 'e-2',
     });
-    expect(decodeStructured('{"specversion":"1.0","id":"e-3","source":"s","type":"IdRegistered","time":"2025-10-12T09:30:00Z","data":{"constructor":1}}', CONTEXT)).toEqual({
+    expect(
+      decodeStructured(
+        '{"specversion":"1.0","id":"e-3","source":"s","type":"IdRegistered","time":"2025-10-12T09:30:00Z","data":{"constructor":1}}',
+        CONTEXT,
+      ),
+    ).toEqual({
       ok: false,
       reason: 'data.orgId: is required; data.idId: is required',
       eventId: 'e-3',

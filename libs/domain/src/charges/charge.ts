@@ -36,7 +36,10 @@ export interface Charge {
  * What a close needs to know of a charge already issued: enough to total a period and kind,
  * to link an adjustment to its original and to keep the original's versions; not its lines.
  */
-export type IssuedCharge = Pick<Charge, 'chargeId' | 'kind' | 'period' | 'quantity' | 'amount' | 'revision' | 'tariffVersion' | 'termsVersion'>;
+export type IssuedCharge = Pick<
+  Charge,
+  'chargeId' | 'kind' | 'period' | 'quantity' | 'amount' | 'revision' | 'tariffVersion' | 'termsVersion'
+>;
 
 export type ChargeIssued = BillingEvent<'ChargeIssued', Charge>;
 export type ChargeAdjusted = BillingEvent<'ChargeAdjusted', Charge>;

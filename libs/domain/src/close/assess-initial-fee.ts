@@ -40,7 +40,8 @@ export function assessTrueUpRequirement(
   const candidates: Assessment[] = contract.headcountReports
     .filter((report) => Math.max(monthOfDay(report.changedOn), openingMonth) === period.month)
     .map((report) =>
-      requirement('initial-fee-true-up', period, report.basis, Math.max(report.changedOn, service.openedOn), tariff));
+      requirement('initial-fee-true-up', period, report.basis, Math.max(report.changedOn, service.openedOn), tariff),
+    );
 
   const version = tariffVersionOn(tariff, period.lastDay);
   const paidTier = initialFeeFor(version.initialFee.tiers, largestBasisCharged).tier;
@@ -56,7 +57,13 @@ function isLarger(a: Assessment, b: Assessment): boolean {
   return byAmount > 0 || (byAmount === 0 && a.quantity > b.quantity);
 }
 
-function requirement(kind: Assessment['kind'], period: BillingPeriod, basis: number, ratedOn: DayNumber, tariff: Tariff): Assessment {
+function requirement(
+  kind: Assessment['kind'],
+  period: BillingPeriod,
+  basis: number,
+  ratedOn: DayNumber,
+  tariff: Tariff,
+): Assessment {
   const version = tariffVersionOn(tariff, ratedOn);
   const { line } = initialFeeFor(version.initialFee.tiers, basis);
   return {

@@ -1,5 +1,13 @@
 import { Contract } from '../contract/contract';
-import { BillingMonth, firstDayOf, formatMonth, lastDayOf, monthOfDay, monthStartMs, parseMonth } from '../time/billing-month';
+import {
+  BillingMonth,
+  firstDayOf,
+  formatMonth,
+  lastDayOf,
+  monthOfDay,
+  monthStartMs,
+  parseMonth,
+} from '../time/billing-month';
 import { BillingYear, billingYearNamed, billingYearOf } from '../time/billing-year';
 import { DayNumber } from '../time/jst-date';
 
@@ -40,7 +48,12 @@ export function billingWindowOf(contract: Contract | null): BillingWindow | null
  * each month, and a billing year right after its last month (or the closing month,
  * which closes the year early).
  */
-export function periodsDueBy(window: BillingWindow, startMonth: number, asOfMs: number, graceMs: number): BillingPeriod[] {
+export function periodsDueBy(
+  window: BillingWindow,
+  startMonth: number,
+  asOfMs: number,
+  graceMs: number,
+): BillingPeriod[] {
   const periods: BillingPeriod[] = [];
   const lastMonth = window.closingDay === null ? Infinity : monthOfDay(window.closingDay);
   for (let month = window.openingMonth; month <= lastMonth; month++) {
@@ -94,7 +107,12 @@ export function isBillable(window: BillingWindow | null, periodName: string, sta
  * The period named `YYYY-MM` or `YYYY` as the contract bills it (cut to its closing
  * date and, for a year, to its opening month); the plain calendar span without one.
  */
-export function periodNamed(name: string, window: BillingWindow | null, startMonth: number, graceMs: number): BillingPeriod {
+export function periodNamed(
+  name: string,
+  window: BillingWindow | null,
+  startMonth: number,
+  graceMs: number,
+): BillingPeriod {
   const bounds = window ?? { openingMonth: -Infinity, closingDay: null };
   return /^\d{4}$/.test(name)
     ? yearPeriod(bounds, billingYearNamed(Number(name), startMonth), graceMs)

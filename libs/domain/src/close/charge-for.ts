@@ -19,14 +19,31 @@ export interface ChargeContext {
  * nothing was issued before (a zero quantity is never issued), else a ChargeAdjusted for
  * the difference, which credits the previously issued whole yen as a line of its own.
  */
-export function reconcile(context: ChargeContext, assessment: Assessment, issued: IssuedTotal | undefined): ChargeEvent | null {
+export function reconcile(
+  context: ChargeContext,
+  assessment: Assessment,
+  issued: IssuedTotal | undefined,
+): ChargeEvent | null {
   const amount = roundToYen(assessment.exact, context.rounding);
   if (!issued) {
-    return assessment.quantity > 0 ? chargeEvent(context, assessment, assessment.quantity, amount, assessment.lines, null) : null;
+    return assessment.quantity > 0
+      ? chargeEvent(context, assessment, assessment.quantity, amount, assessment.lines, null)
+      : null;
   }
   if (assessment.quantity === issued.quantity && amount.equals(issued.amount)) return null;
-  const credit: ChargeLine = { credit: 'previously-issued', quantity: -issued.quantity, amount: decimalString(issued.amount.negated()) };
-  return chargeEvent(context, assessment, assessment.quantity - issued.quantity, amount.minus(issued.amount), [...assessment.lines, credit], issued);
+  const credit: ChargeLine = {
+    credit: 'previously-issued',
+    quantity: -issued.quantity,
+    amount: decimalString(issued.amount.negated()),
+  };
+  return chargeEvent(
+    context,
+    assessment,
+    assessment.quantity - issued.quantity,
+    amount.minus(issued.amount),
+    [...assessment.lines, credit],
+    issued,
+  );
 }
 
 /**
@@ -44,7 +61,10 @@ export function topUp(
   if (required.quantity <= 0 || amount.lte(0)) return null;
   const lines: readonly ChargeLine[] = chargedSoFar.isZero()
     ? required.lines
-    : [...required.lines, { credit: 'initial-fees-charged', quantity: 0, amount: decimalString(chargedSoFar.negated()) }];
+    : [
+        ...required.lines,
+        { credit: 'initial-fees-charged', quantity: 0, amount: decimalString(chargedSoFar.negated()) },
+      ];
   return chargeEvent(context, required, required.quantity - (issued?.quantity ?? 0), amount, lines, issued ?? null);
 }
 

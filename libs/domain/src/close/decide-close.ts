@@ -46,7 +46,9 @@ export function decideClose(ledger: OrganisationLedger, command: ClosePeriods, t
     issued.record(event.data);
   };
 
-  const due = window ? periodsDueBy(window, tariff.verificationYear.startMonth, command.asOfMs, command.closeGraceMs) : [];
+  const due = window
+    ? periodsDueBy(window, tariff.verificationYear.startMonth, command.asOfMs, command.closeGraceMs)
+    : [];
   for (const period of due) {
     for (const charge of closePeriod(ledger, period, issued, tariff, context)) take(charge);
   }
@@ -89,15 +91,22 @@ function reverseOutsideWindow(
 ): (ChargeEvent | null)[] {
   return issued
     .all()
-    .filter((total) => !isInitialFeeKind(total.kind) && !isBillable(window, total.period, tariff.verificationYear.startMonth))
+    .filter(
+      (total) => !isInitialFeeKind(total.kind) && !isBillable(window, total.period, tariff.verificationYear.startMonth),
+    )
     .map((total) =>
-      reconcile(context, {
-        kind: total.kind,
-        period: total.period,
-        quantity: 0,
-        lines: [],
-        exact: ZERO,
-        tariffVersion: total.original.tariffVersion,
-        termsVersion: total.original.termsVersion,
-      }, total));
+      reconcile(
+        context,
+        {
+          kind: total.kind,
+          period: total.period,
+          quantity: 0,
+          lines: [],
+          exact: ZERO,
+          tariffVersion: total.original.tariffVersion,
+          termsVersion: total.original.termsVersion,
+        },
+        total,
+      ),
+    );
 }

@@ -47,12 +47,19 @@ export class IssuedCharges {
 
   /** Everything charged as initial fee and true-ups, over all periods (§2.3 Decision). */
   initialFeesCharged(): Decimal {
-    return this.all().filter((t) => isInitialFeeKind(t.kind)).reduce((sum, t) => sum.plus(t.amount), ZERO);
+    return this.all()
+      .filter((t) => isInitialFeeKind(t.kind))
+      .reduce((sum, t) => sum.plus(t.amount), ZERO);
   }
 
   /** The largest headcount basis an initial fee or true-up has been charged for. */
   largestBasisCharged(): number {
-    return Math.max(0, ...this.all().filter((t) => isInitialFeeKind(t.kind)).map((t) => t.quantity));
+    return Math.max(
+      0,
+      ...this.all()
+        .filter((t) => isInitialFeeKind(t.kind))
+        .map((t) => t.quantity),
+    );
   }
 }
 

@@ -66,8 +66,12 @@ function judgeOpening(contract: Contract | null, application: ContractOpened, ta
   const { data } = application;
   const terms = termsVersionOn(tariff, parseJstDate(data.appliedOn));
   const services = new Set(data.services);
-  const judged = (reason: RejectionReason | null, next: Contract | null = contract): Judgement =>
-    ({ reason, next, terms, appliedOn: data.appliedOn });
+  const judged = (reason: RejectionReason | null, next: Contract | null = contract): Judgement => ({
+    reason,
+    next,
+    terms,
+    appliedOn: data.appliedOn,
+  });
   if (contract) return judged('DUPLICATE_CONTRACT');
   if (services.size === 0) return judged('NO_SERVICE_SELECTED');
   if (services.has('id') && !admitsIdService(terms, services.has('entry-exit'), data.channel)) {
@@ -91,8 +95,12 @@ function judgeIdServiceAdded(contract: Contract | null, application: IdServiceAd
   const { data } = application;
   const appliedOn = parseJstDate(data.appliedOn);
   const terms = termsVersionOn(tariff, appliedOn);
-  const judged = (reason: RejectionReason | null, next: Contract | null = contract): Judgement =>
-    ({ reason, next, terms, appliedOn: data.appliedOn });
+  const judged = (reason: RejectionReason | null, next: Contract | null = contract): Judgement => ({
+    reason,
+    next,
+    terms,
+    appliedOn: data.appliedOn,
+  });
   if (!contract || !isOpenOn(contract, appliedOn)) return judged('UNKNOWN_ORG');
   if (!admitsIdService(terms, contract.services.has('entry-exit'), data.channel)) {
     return judged('ID_SERVICE_REQUIRES_ENTRY_EXIT');
@@ -116,7 +124,12 @@ function judgeHeadcountChange(contract: Contract | null, application: HeadcountC
     return { reason: 'UNKNOWN_ORG', next: contract, terms, appliedOn: data.changedOn };
   }
   const report = { eventId: application.id, changedOn, basis: headcountBasis(data) };
-  return { reason: null, next: { ...contract, headcountReports: [...contract.headcountReports, report] }, terms, appliedOn: data.changedOn };
+  return {
+    reason: null,
+    next: { ...contract, headcountReports: [...contract.headcountReports, report] },
+    terms,
+    appliedOn: data.changedOn,
+  };
 }
 
 /** The first closure stands; a later one finds no open contract to close. */
@@ -126,12 +139,21 @@ function judgeClosure(contract: Contract | null, application: ContractClosed, ta
   if (!contract || contract.closedOn !== null) {
     return { reason: 'UNKNOWN_ORG', next: contract, terms, appliedOn: data.closedOn };
   }
-  return { reason: null, next: { ...contract, closedOn: parseJstDate(data.closedOn) }, terms, appliedOn: data.closedOn };
+  return {
+    reason: null,
+    next: { ...contract, closedOn: parseJstDate(data.closedOn) },
+    terms,
+    appliedOn: data.closedOn,
+  };
 }
 
 /** Article 4 ¶3: from the cut-over, the ID service needs entry/exit or an Annex 3 channel. */
 function admitsIdService(terms: TermsVersion, hasEntryExit: boolean, channel: string | undefined): boolean {
-  return !terms.idServiceRequiresEntryExit || hasEntryExit || (channel !== undefined && terms.annex3Channels.includes(channel));
+  return (
+    !terms.idServiceRequiresEntryExit ||
+    hasEntryExit ||
+    (channel !== undefined && terms.annex3Channels.includes(channel))
+  );
 }
 
 function idServiceOf(application: ContractOpened | IdServiceAdded) {

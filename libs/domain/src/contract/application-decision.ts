@@ -1,10 +1,7 @@
 import { ContractEvent } from '../events/contract-events';
 
 export type RejectionReason =
-  | 'ID_SERVICE_REQUIRES_ENTRY_EXIT'
-  | 'NO_SERVICE_SELECTED'
-  | 'DUPLICATE_CONTRACT'
-  | 'UNKNOWN_ORG';
+  'ID_SERVICE_REQUIRES_ENTRY_EXIT' | 'NO_SERVICE_SELECTED' | 'DUPLICATE_CONTRACT' | 'UNKNOWN_ORG';
 
 /** How one application was judged (interfaces.md §3, `contracts`). */
 export interface ApplicationDecision {

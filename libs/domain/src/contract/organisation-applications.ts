@@ -5,7 +5,10 @@ import { instantKey, parseInstant } from '../time/instant';
  * An organisation's applications in the order §3 evaluates them: event time, ties by
  * event id. Inserting keeps that order whatever the arrival order; a known id is ignored.
  */
-export function insertApplication(applications: readonly ContractEvent[], application: ContractEvent): readonly ContractEvent[] {
+export function insertApplication(
+  applications: readonly ContractEvent[],
+  application: ContractEvent,
+): readonly ContractEvent[] {
   if (applications.some((existing) => existing.id === application.id)) return applications;
   const key = applicationSortKey(application);
   let index = applications.length;

@@ -23,10 +23,18 @@ export type ContractOpened = BillingEvent<
 
 export type IdServiceAdded = BillingEvent<
   'IdServiceAdded',
-  Headcount & { readonly orgId: string; readonly appliedOn: JstDate; readonly openedOn: JstDate; readonly channel?: string }
+  Headcount & {
+    readonly orgId: string;
+    readonly appliedOn: JstDate;
+    readonly openedOn: JstDate;
+    readonly channel?: string;
+  }
 >;
 
-export type HeadcountChanged = BillingEvent<'HeadcountChanged', Headcount & { readonly orgId: string; readonly changedOn: JstDate }>;
+export type HeadcountChanged = BillingEvent<
+  'HeadcountChanged',
+  Headcount & { readonly orgId: string; readonly changedOn: JstDate }
+>;
 
 export type ContractClosed = BillingEvent<'ContractClosed', { readonly orgId: string; readonly closedOn: JstDate }>;
 

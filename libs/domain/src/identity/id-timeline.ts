@@ -18,7 +18,12 @@ export type IdTimeline = readonly LifecycleEntry[];
 
 export function lifecycleEntryOf(event: IdLifecycleEvent): LifecycleEntry {
   const instant = parseInstant(event.time);
-  return { epochMs: instant.epochMs, subMsNanos: instant.subMsNanos, eventId: event.id, registers: event.type === 'IdRegistered' };
+  return {
+    epochMs: instant.epochMs,
+    subMsNanos: instant.subMsNanos,
+    eventId: event.id,
+    registers: event.type === 'IdRegistered',
+  };
 }
 
 /**

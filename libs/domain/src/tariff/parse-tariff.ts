@@ -1,15 +1,7 @@
 import { Decimal } from '../money/decimal';
 import { ROUNDINGS, Rounding } from '../money/rounding';
 import { DayNumber, formatJstDate, parseJstDate } from '../time/jst-date';
-import {
-  InitialFeeTier,
-  PRICING_MODES,
-  PriceSchedule,
-  PriceTier,
-  Tariff,
-  TariffVersion,
-  TermsVersion,
-} from './tariff';
+import { InitialFeeTier, PRICING_MODES, PriceSchedule, PriceTier, Tariff, TariffVersion, TermsVersion } from './tariff';
 import { TariffError, TariffIssue } from './tariff-error';
 
 /**
@@ -21,23 +13,46 @@ export function parseTariff(document: unknown): Tariff {
   const issues: TariffIssue[] = [];
   const reader = new FieldReader(issues);
   const root = reader.object(document, '');
-  const currency = reader.field(root, '', 'currency', (value, path) => {
-    if (value !== 'JPY') reader.fail(path, 'must be "JPY"');
-    return 'JPY' as const;
-  }, 'JPY');
+  const currency = reader.field(
+    root,
+    '',
+    'currency',
+    (value, path) => {
+      if (value !== 'JPY') reader.fail(path, 'must be "JPY"');
+      return 'JPY' as const;
+    },
+    'JPY',
+  );
   // Both have defaults in the spec: rounding down (§4), years from January (§1).
-  const rounding: Rounding = reader.optionalField(root, '', 'rounding', (value, path) => reader.oneOf(value, path, ROUNDINGS)) ?? 'floor';
+  const rounding: Rounding =
+    reader.optionalField(root, '', 'rounding', (value, path) => reader.oneOf(value, path, ROUNDINGS)) ?? 'floor';
   const verificationYear = reader.optionalField(root, '', 'verificationYear', (value, path) => {
     const year = reader.object(value, path);
     return { startMonth: reader.optionalField(year, path, 'startMonth', (v, p) => reader.integer(v, p, 1, 12)) ?? 1 };
   }) ?? { startMonth: 1 };
-  const versions = reader.field(root, '', 'versions', (value, path) =>
-    reader.nonEmptyArray(value, path).map((item, i) => parseVersion(reader, item, `${path}[${i}]`)), []);
-  const terms = reader.field(root, '', 'terms', (value, path) =>
-    reader.nonEmptyArray(value, path).map((item, i) => parseTerms(reader, item, `${path}[${i}]`)), []);
+  const versions = reader.field(
+    root,
+    '',
+    'versions',
+    (value, path) => reader.nonEmptyArray(value, path).map((item, i) => parseVersion(reader, item, `${path}[${i}]`)),
+    [],
+  );
+  const terms = reader.field(
+    root,
+    '',
+    'terms',
+    (value, path) => reader.nonEmptyArray(value, path).map((item, i) => parseTerms(reader, item, `${path}[${i}]`)),
+    [],
+  );
 
-  checkContinuity(reader, versions.map((v, i) => ({ ...v, path: `versions[${i}]` })));
-  checkContinuity(reader, terms.map((t, i) => ({ ...t, effectiveTo: null, path: `terms[${i}]` })));
+  checkContinuity(
+    reader,
+    versions.map((v, i) => ({ ...v, path: `versions[${i}]` })),
+  );
+  checkContinuity(
+    reader,
+    terms.map((t, i) => ({ ...t, effectiveTo: null, path: `terms[${i}]` })),
+  );
   if (issues.length > 0) throw new TariffError(issues);
   return {
     currency,
@@ -54,7 +69,9 @@ function parseVersion(reader: FieldReader, value: unknown, path: string): Tariff
     id: reader.field(version, path, 'id', (v, p) => reader.text(v, p), ''),
     effectiveFrom: reader.field(version, path, 'effectiveFrom', (v, p) => reader.date(v, p), 0),
     effectiveTo: reader.optionalField(version, path, 'effectiveTo', (v, p) => reader.date(v, p)),
-    initialFee: reader.field(version, path, 'initialFee', (v, p) => ({ tiers: parseInitialFeeTiers(reader, v, p) }), { tiers: [] }),
+    initialFee: reader.field(version, path, 'initialFee', (v, p) => ({ tiers: parseInitialFeeTiers(reader, v, p) }), {
+      tiers: [],
+    }),
     idRegistrationFee: reader.field(version, path, 'idRegistrationFee', (v, p) => parseSchedule(reader, v, p), FREE),
     monthlyFee: reader.field(version, path, 'monthlyFee', (v, p) => parseSchedule(reader, v, p), FREE),
     verificationFee: reader.field(version, path, 'verificationFee', (v, p) => parseSchedule(reader, v, p), FREE),
@@ -66,7 +83,13 @@ function parseTerms(reader: FieldReader, value: unknown, path: string): TermsVer
   return {
     id: reader.field(terms, path, 'id', (v, p) => reader.text(v, p), ''),
     effectiveFrom: reader.field(terms, path, 'effectiveFrom', (v, p) => reader.date(v, p), 0),
-    idServiceRequiresEntryExit: reader.field(terms, path, 'idServiceRequiresEntryExit', (v, p) => reader.boolean(v, p), false),
+    idServiceRequiresEntryExit: reader.field(
+      terms,
+      path,
+      'idServiceRequiresEntryExit',
+      (v, p) => reader.boolean(v, p),
+      false,
+    ),
     annex3Channels: reader.field(terms, path, 'annex3Channels', (v, p) => reader.texts(v, p), []),
   };
 }
@@ -75,24 +98,33 @@ const FREE: PriceSchedule = { mode: 'per-unit', unitPrice: new Decimal(0) };
 
 function parseInitialFeeTiers(reader: FieldReader, value: unknown, path: string): InitialFeeTier[] {
   const fee = reader.object(value, path);
-  return reader.field(fee, path, 'tiers', (v, p) => {
-    const tiers = reader.nonEmptyArray(v, p).map((item, i) => {
-      const tierPath = `${p}[${i}]`;
-      const tier = reader.object(item, tierPath);
-      return {
-        upTo: reader.field(tier, tierPath, 'upTo', (u, up) => reader.upTo(u, up), null),
-        amount: reader.field(tier, tierPath, 'amount', (a, ap) => reader.money(a, ap), new Decimal(0)),
-      };
-    });
-    checkTierOrder(reader, tiers, p);
-    tiers.forEach((tier, i) => {
-      const previous = tiers[i - 1];
-      if (previous && tier.amount.lt(previous.amount)) {
-        reader.fail(`${p}[${i}].amount`, `must not be lower than the amount of the tier below (${previous.amount.toFixed()})`);
-      }
-    });
-    return tiers;
-  }, []);
+  return reader.field(
+    fee,
+    path,
+    'tiers',
+    (v, p) => {
+      const tiers = reader.nonEmptyArray(v, p).map((item, i) => {
+        const tierPath = `${p}[${i}]`;
+        const tier = reader.object(item, tierPath);
+        return {
+          upTo: reader.field(tier, tierPath, 'upTo', (u, up) => reader.upTo(u, up), null),
+          amount: reader.field(tier, tierPath, 'amount', (a, ap) => reader.money(a, ap), new Decimal(0)),
+        };
+      });
+      checkTierOrder(reader, tiers, p);
+      tiers.forEach((tier, i) => {
+        const previous = tiers[i - 1];
+        if (previous && tier.amount.lt(previous.amount)) {
+          reader.fail(
+            `${p}[${i}].amount`,
+            `must not be lower than the amount of the tier below (${previous.amount.toFixed()})`,
+          );
+        }
+      });
+      return tiers;
+    },
+    [],
+  );
 }
 
 function parseSchedule(reader: FieldReader, value: unknown, path: string): PriceSchedule {
@@ -103,11 +135,17 @@ function parseSchedule(reader: FieldReader, value: unknown, path: string): Price
   if (mode === 'per-unit') {
     return { mode, unitPrice: reader.field(schedule, path, 'unitPrice', (v, p) => reader.money(v, p), new Decimal(0)) };
   }
-  const tiers = reader.field(schedule, path, 'tiers', (v, p) => {
-    const parsed = reader.nonEmptyArray(v, p).map((item, i) => parsePriceTier(reader, item, `${p}[${i}]`));
-    checkTierOrder(reader, parsed, p);
-    return parsed;
-  }, []);
+  const tiers = reader.field(
+    schedule,
+    path,
+    'tiers',
+    (v, p) => {
+      const parsed = reader.nonEmptyArray(v, p).map((item, i) => parsePriceTier(reader, item, `${p}[${i}]`));
+      checkTierOrder(reader, parsed, p);
+      return parsed;
+    },
+    [],
+  );
   return { mode, tiers };
 }
 
@@ -115,9 +153,10 @@ function parsePriceTier(reader: FieldReader, value: unknown, path: string): Pric
   const tier = reader.object(value, path);
   const flatAmount = reader.optionalField(tier, path, 'flatAmount', (v, p) => reader.money(v, p));
   // As in Stripe, a tier may charge only a flat amount.
-  const unitPrice = flatAmount !== null && tier['unitPrice'] === undefined
-    ? new Decimal(0)
-    : reader.field(tier, path, 'unitPrice', (v, p) => reader.money(v, p), new Decimal(0));
+  const unitPrice =
+    flatAmount !== null && tier['unitPrice'] === undefined
+      ? new Decimal(0)
+      : reader.field(tier, path, 'unitPrice', (v, p) => reader.money(v, p), new Decimal(0));
   return { upTo: reader.field(tier, path, 'upTo', (v, p) => reader.upTo(v, p), null), unitPrice, flatAmount };
 }
 
@@ -154,14 +193,26 @@ function checkContinuity(reader: FieldReader, items: readonly Dated[]): void {
     if (item.effectiveTo !== null && item.effectiveTo < item.effectiveFrom) {
       reader.fail(`${item.path}.effectiveTo`, 'must not be before effectiveFrom');
     } else if (item.effectiveTo !== null && !next) {
-      reader.fail(`${item.path}.effectiveTo`, 'the latest version must stay in force (no effectiveTo): no version follows it');
+      reader.fail(
+        `${item.path}.effectiveTo`,
+        'the latest version must stay in force (no effectiveTo): no version follows it',
+      );
     } else if (item.effectiveTo !== null && next && item.effectiveTo >= next.effectiveFrom) {
-      reader.fail(`${next.path}.effectiveFrom`, `overlaps ${item.path}, in force until ${formatJstDate(item.effectiveTo)}`);
+      reader.fail(
+        `${next.path}.effectiveFrom`,
+        `overlaps ${item.path}, in force until ${formatJstDate(item.effectiveTo)}`,
+      );
     } else if (item.effectiveTo !== null && next && item.effectiveTo + 1 < next.effectiveFrom) {
-      reader.fail(`${item.path}.effectiveTo`, `leaves days without a version before ${next.path} starts on ${formatJstDate(next.effectiveFrom)}`);
+      reader.fail(
+        `${item.path}.effectiveTo`,
+        `leaves days without a version before ${next.path} starts on ${formatJstDate(next.effectiveFrom)}`,
+      );
     }
     if (previous && previous.effectiveFrom === item.effectiveFrom) {
-      reader.fail(`${item.path}.effectiveFrom`, `overlaps ${previous.path}, in force from ${formatJstDate(previous.effectiveFrom)}`);
+      reader.fail(
+        `${item.path}.effectiveFrom`,
+        `overlaps ${previous.path}, in force from ${formatJstDate(previous.effectiveFrom)}`,
+      );
     }
     if (items.slice(0, items.indexOf(item)).some((other) => other.id === item.id)) {
       reader.fail(`${item.path}.id`, `duplicates the id "${item.id}" of another version`);

@@ -62,7 +62,10 @@ function tierLine(tier: PriceTier, from: number, units: number): TierLine {
 }
 
 /** The initial-fee tier a headcount basis falls in, as a line of its fixed amount. */
-export function initialFeeFor(tiers: readonly InitialFeeTier[], basis: number): { line: TierLine; tier: InitialFeeTier } {
+export function initialFeeFor(
+  tiers: readonly InitialFeeTier[],
+  basis: number,
+): { line: TierLine; tier: InitialFeeTier } {
   let below = 0;
   for (const tier of tiers) {
     if (tier.upTo === null || basis <= tier.upTo) {

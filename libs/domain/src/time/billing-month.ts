@@ -51,7 +51,8 @@ export function formatMonth(month: BillingMonth): string {
 
 export function parseMonth(text: string): BillingMonth {
   const match = MONTH_ID.exec(text);
-  const year = Number(match?.[1]), month = Number(match?.[2]);
+  const year = Number(match?.[1]),
+    month = Number(match?.[2]);
   if (!match || month < 1 || month > 12) throw new Error(`"${text}" is not a billing month YYYY-MM`);
   return billingMonth(year, month);
 }

@@ -63,10 +63,21 @@ export function parseInstant(text: string): Instant {
  * when the text does not have the layout. Ranges are checked by the caller.
  */
 function scanRfc3339(text: string): Rfc3339Fields | null {
-  const year = digits(text, 0, 4), month = digits(text, 5, 2), day = digits(text, 8, 2);
-  const hour = digits(text, 11, 2), minute = digits(text, 14, 2), second = digits(text, 17, 2);
+  const year = digits(text, 0, 4),
+    month = digits(text, 5, 2),
+    day = digits(text, 8, 2);
+  const hour = digits(text, 11, 2),
+    minute = digits(text, 14, 2),
+    second = digits(text, 17, 2);
   if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0) return null;
-  if (text[4] !== '-' || text[7] !== '-' || (text[10] !== 'T' && text[10] !== 't') || text[13] !== ':' || text[16] !== ':') return null;
+  if (
+    text[4] !== '-' ||
+    text[7] !== '-' ||
+    (text[10] !== 'T' && text[10] !== 't') ||
+    text[13] !== ':' ||
+    text[16] !== ':'
+  )
+    return null;
   let at = 19;
   let nanos = 0;
   if (text[at] === '.') {
@@ -77,9 +88,11 @@ function scanRfc3339(text: string): Rfc3339Fields | null {
     at += 1 + count;
   }
   const zone = text[at];
-  if ((zone === 'Z' || zone === 'z') && text.length === at + 1) return { year, month, day, hour, minute, second, nanos, offset: null };
+  if ((zone === 'Z' || zone === 'z') && text.length === at + 1)
+    return { year, month, day, hour, minute, second, nanos, offset: null };
   if ((zone !== '+' && zone !== '-') || text.length !== at + 6 || text[at + 3] !== ':') return null;
-  const hours = digits(text, at + 1, 2), minutes = digits(text, at + 4, 2);
+  const hours = digits(text, at + 1, 2),
+    minutes = digits(text, at + 4, 2);
   if (hours < 0 || minutes < 0) return null;
   return { year, month, day, hour, minute, second, nanos, offset: { sign: zone === '-' ? -1 : 1, hours, minutes } };
 }

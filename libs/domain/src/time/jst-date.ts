@@ -23,7 +23,9 @@ export function dayOfInstant(epochMs: number): DayNumber {
 export function parseJstDate(text: string): DayNumber {
   const match = DATE.exec(text);
   if (!match) throw new InvalidDateError('must be a date YYYY-MM-DD');
-  const year = Number(match[1]), month = Number(match[2]), day = Number(match[3]);
+  const year = Number(match[1]),
+    month = Number(match[2]),
+    day = Number(match[3]);
   if (year < MIN_YEAR) throw new InvalidDateError(`year ${match[1]} is before ${MIN_YEAR}`);
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
     throw new InvalidDateError(`${text} is not a calendar date`);

@@ -78,14 +78,21 @@ interface PrefixSums {
   readonly totals: Readonly<Record<CounterName, readonly number[]>>;
 }
 
-const COUNTERS: readonly CounterName[] = ['registrations', 'activeChange', 'verificationsCounted', 'verificationsInternal'];
+const COUNTERS: readonly CounterName[] = [
+  'registrations',
+  'activeChange',
+  'verificationsCounted',
+  'verificationsInternal',
+];
 
 function prefixSums(byDay: ReadonlyMap<DayNumber, DayCounts>): PrefixSums {
   const days = [...byDay.keys()].sort((a, b) => a - b);
-  const totals = Object.fromEntries(COUNTERS.map((counter) => {
-    let running = 0;
-    return [counter, days.map((day) => (running += byDay.get(day)![counter]))];
-  })) as Record<CounterName, number[]>;
+  const totals = Object.fromEntries(
+    COUNTERS.map((counter) => {
+      let running = 0;
+      return [counter, days.map((day) => (running += byDay.get(day)![counter]))];
+    }),
+  ) as Record<CounterName, number[]>;
   return { days, totals };
 }
 

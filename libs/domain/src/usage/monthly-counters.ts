@@ -39,10 +39,12 @@ export class MonthlyCounters implements UsageView {
 }
 
 function assertWholeMonths(fromDay: DayNumber, toDay: DayNumber): void {
-  if (firstDayOf(monthOfDay(fromDay)) !== fromDay) throw new MonthResolutionError(`monthly counters cannot answer a span starting on day ${fromDay}, inside a month`);
+  if (firstDayOf(monthOfDay(fromDay)) !== fromDay)
+    throw new MonthResolutionError(`monthly counters cannot answer a span starting on day ${fromDay}, inside a month`);
   assertMonthEnd(toDay);
 }
 
 function assertMonthEnd(day: DayNumber): void {
-  if (lastDayOf(monthOfDay(day)) !== day) throw new MonthResolutionError(`monthly counters cannot answer a span ending on day ${day}, inside a month`);
+  if (lastDayOf(monthOfDay(day)) !== day)
+    throw new MonthResolutionError(`monthly counters cannot answer a span ending on day ${day}, inside a month`);
 }

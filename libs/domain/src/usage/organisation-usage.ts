@@ -56,7 +56,11 @@ export class OrganisationUsage {
     if (this.verificationIds?.has(event.id)) return;
     this.verificationIds?.add(event.id);
     const internal = event.data.verifierOrgId === event.data.holderOrgId;
-    this.counters.add(dayOfInstant(parseInstant(event.time).epochMs), internal ? 'verificationsInternal' : 'verificationsCounted', 1);
+    this.counters.add(
+      dayOfInstant(parseInstant(event.time).epochMs),
+      internal ? 'verificationsInternal' : 'verificationsCounted',
+      1,
+    );
   }
 
   /** Brings the counters up to date; returns the timelines that changed since the last time. */

@@ -23,14 +23,31 @@ const nextId = (prefix: string) => `${prefix}-${String(++sequence).padStart(6, '
 /** Times in tests are JST wall-clock unless they carry their own offset. */
 const jst = (time: string) => (/[zZ]|[+-]\d{2}:\d{2}$/.test(time) ? time : `${time}+09:00`);
 
-export const registered = (orgId: string, idId: string, time: string, id = nextId('reg')): IdRegistered =>
-  ({ id, type: 'IdRegistered', time: jst(time), data: { orgId, idId } });
+export const registered = (orgId: string, idId: string, time: string, id = nextId('reg')): IdRegistered => ({
+  id,
+  type: 'IdRegistered',
+  time: jst(time),
+  data: { orgId, idId },
+});
 
-export const revoked = (orgId: string, idId: string, time: string, id = nextId('rev')): IdRevoked =>
-  ({ id, type: 'IdRevoked', time: jst(time), data: { orgId, idId, reason: 'revoked' } });
+export const revoked = (orgId: string, idId: string, time: string, id = nextId('rev')): IdRevoked => ({
+  id,
+  type: 'IdRevoked',
+  time: jst(time),
+  data: { orgId, idId, reason: 'revoked' },
+});
 
-export const verified = (holderOrgId: string, verifierOrgId: string, time: string, id = nextId('ver')): CredentialVerified =>
-  ({ id, type: 'CredentialVerified', time: jst(time), data: { holderOrgId, holderIdId: 'h', verifierOrgId } });
+export const verified = (
+  holderOrgId: string,
+  verifierOrgId: string,
+  time: string,
+  id = nextId('ver'),
+): CredentialVerified => ({
+  id,
+  type: 'CredentialVerified',
+  time: jst(time),
+  data: { holderOrgId, holderIdId: 'h', verifierOrgId },
+});
 
 export interface Application {
   appliedOn: string;
@@ -71,11 +88,25 @@ export const idServiceAdded = (orgId: string, app: Application): IdServiceAdded 
   },
 });
 
-export const headcountChanged = (orgId: string, changedOn: string, declaredMembers: number, plannedUsers: number, time = `${changedOn}T12:00:00`): HeadcountChanged =>
-  ({ id: nextId('hc'), type: 'HeadcountChanged', time: jst(time), data: { orgId, changedOn, declaredMembers, plannedUsers } });
+export const headcountChanged = (
+  orgId: string,
+  changedOn: string,
+  declaredMembers: number,
+  plannedUsers: number,
+  time = `${changedOn}T12:00:00`,
+): HeadcountChanged => ({
+  id: nextId('hc'),
+  type: 'HeadcountChanged',
+  time: jst(time),
+  data: { orgId, changedOn, declaredMembers, plannedUsers },
+});
 
-export const contractClosed = (orgId: string, closedOn: string, time = `${closedOn}T12:00:00`): ContractClosed =>
-  ({ id: nextId('close'), type: 'ContractClosed', time: jst(time), data: { orgId, closedOn } });
+export const contractClosed = (orgId: string, closedOn: string, time = `${closedOn}T12:00:00`): ContractClosed => ({
+  id: nextId('close'),
+  type: 'ContractClosed',
+  time: jst(time),
+  data: { orgId, closedOn },
+});
 
 /**
  * A small event store for tests: events go in, closes run as of a JST time, and every
@@ -85,7 +116,10 @@ export class Billing {
   readonly state: BillingState = initialBillingState();
   readonly issued: ChargeEvent[] = [];
 
-  constructor(private readonly tariff: Tariff, private readonly closeGraceMs = 60 * 60 * 1000) {}
+  constructor(
+    private readonly tariff: Tariff,
+    private readonly closeGraceMs = 60 * 60 * 1000,
+  ) {}
 
   given(...events: StoredEvent[]): this {
     for (const event of events) evolve(this.state, event);
@@ -93,7 +127,11 @@ export class Billing {
   }
 
   close(asOf: string): ChargeEvent[] {
-    const charges = decide({ asOfMs: parseInstant(jst(asOf)).epochMs, closeGraceMs: this.closeGraceMs }, this.state, this.tariff);
+    const charges = decide(
+      { asOfMs: parseInstant(jst(asOf)).epochMs, closeGraceMs: this.closeGraceMs },
+      this.state,
+      this.tariff,
+    );
     this.issued.push(...charges);
     return this.given(...charges) && charges;
   }

@@ -10,15 +10,37 @@ export function sampleTariffDocument() {
       {
         id: '2025-10',
         effectiveFrom: '2025-10-01',
-        initialFee: { tiers: [{ upTo: 100, amount: 100000 }, { upTo: null, amount: 300000 }] },
+        initialFee: {
+          tiers: [
+            { upTo: 100, amount: 100000 },
+            { upTo: null, amount: 300000 },
+          ],
+        },
         idRegistrationFee: { mode: 'per-unit', unitPrice: '100' },
-        monthlyFee: { mode: 'graduated', tiers: [{ upTo: 100, unitPrice: '300' }, { upTo: null, unitPrice: '200' }] },
-        verificationFee: { mode: 'volume', tiers: [{ upTo: 1000, unitPrice: '10' }, { upTo: null, unitPrice: '5', flatAmount: 0 }] },
+        monthlyFee: {
+          mode: 'graduated',
+          tiers: [
+            { upTo: 100, unitPrice: '300' },
+            { upTo: null, unitPrice: '200' },
+          ],
+        },
+        verificationFee: {
+          mode: 'volume',
+          tiers: [
+            { upTo: 1000, unitPrice: '10' },
+            { upTo: null, unitPrice: '5', flatAmount: 0 },
+          ],
+        },
       },
     ],
     terms: [
       { id: '2025-09', effectiveFrom: '2000-01-01', idServiceRequiresEntryExit: false, annex3Channels: [] },
-      { id: '2025-10', effectiveFrom: '2025-10-01', idServiceRequiresEntryExit: true, annex3Channels: ['secom-smartphone-id'] },
+      {
+        id: '2025-10',
+        effectiveFrom: '2025-10-01',
+        idServiceRequiresEntryExit: true,
+        annex3Channels: ['secom-smartphone-id'],
+      },
     ],
   };
 }
@@ -40,7 +62,12 @@ export function twoVersionTariff(overrides: { startMonth?: number } = {}): Tarif
         ...current,
         id: '2024-01',
         effectiveFrom: '2024-01-01',
-        initialFee: { tiers: [{ upTo: 100, amount: 50000 }, { upTo: null, amount: 150000 }] },
+        initialFee: {
+          tiers: [
+            { upTo: 100, amount: 50000 },
+            { upTo: null, amount: 150000 },
+          ],
+        },
         idRegistrationFee: { mode: 'per-unit', unitPrice: '50' },
         monthlyFee: { mode: 'per-unit', unitPrice: '250' },
       },

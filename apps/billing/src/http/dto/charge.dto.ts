@@ -1,7 +1,17 @@
-import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiPropertyOptions, ApiSchema, getSchemaPath } from '@nestjs/swagger';
+import {
+  ApiExtraModels,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiPropertyOptions,
+  ApiSchema,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import { CHARGE_KINDS, ChargeKind, ChargeLine } from '@smartme/domain';
 
-@ApiSchema({ name: 'TierLine', description: 'The units of a charge that fell in one tier; amounts are exact decimal strings before rounding' })
+@ApiSchema({
+  name: 'TierLine',
+  description: 'The units of a charge that fell in one tier; amounts are exact decimal strings before rounding',
+})
 export class TierLineDto {
   @ApiProperty({ type: 'integer', example: 1 })
   readonly from!: number;
@@ -22,7 +32,11 @@ export class TierLineDto {
   readonly amount!: string;
 }
 
-@ApiSchema({ name: 'CreditLine', description: 'Whole yen already charged and taken back into account (an adjustment, or a true-up reduced by the initial fees charged)' })
+@ApiSchema({
+  name: 'CreditLine',
+  description:
+    'Whole yen already charged and taken back into account (an adjustment, or a true-up reduced by the initial fees charged)',
+})
 export class CreditLineDto {
   @ApiProperty({ enum: ['previously-issued', 'initial-fees-charged'] })
   readonly credit!: 'previously-issued' | 'initial-fees-charged';
@@ -40,7 +54,11 @@ export const CHARGE_LINES: ApiPropertyOptions = {
   items: { oneOf: [{ $ref: getSchemaPath(TierLineDto) }, { $ref: getSchemaPath(CreditLineDto) }] },
 };
 
-@ApiSchema({ name: 'Charge', description: 'A charge as invoicing receives it (interfaces.md §2); for an adjustment, quantity and amount are the deltas' })
+@ApiSchema({
+  name: 'Charge',
+  description:
+    'A charge as invoicing receives it (interfaces.md §2); for an adjustment, quantity and amount are the deltas',
+})
 @ApiExtraModels(TierLineDto, CreditLineDto)
 export class ChargeDto {
   @ApiProperty({ description: 'UUIDv5 of orgId|kind|period|revision', example: '0932aff2-2258-55e8-a773-a82ef2303e1a' })
@@ -52,7 +70,10 @@ export class ChargeDto {
   @ApiProperty({ enum: [...CHARGE_KINDS], enumName: 'ChargeKind' })
   readonly kind!: ChargeKind;
 
-  @ApiProperty({ description: 'YYYY-MM for monthly kinds and initial fees, YYYY for the verification year', example: '2025-10' })
+  @ApiProperty({
+    description: 'YYYY-MM for monthly kinds and initial fees, YYYY for the verification year',
+    example: '2025-10',
+  })
   readonly period!: string;
 
   @ApiProperty({ type: 'integer', example: 2 })
@@ -80,7 +101,10 @@ export class ChargeDto {
   readonly lines!: readonly ChargeLine[];
 }
 
-@ApiSchema({ name: 'ChargeCloudEvent', description: 'A charge event exactly as published to billing.charges (CloudEvents 1.0, structured JSON)' })
+@ApiSchema({
+  name: 'ChargeCloudEvent',
+  description: 'A charge event exactly as published to billing.charges (CloudEvents 1.0, structured JSON)',
+})
 export class ChargeCloudEventDto {
   @ApiProperty({ enum: ['1.0'] })
   readonly specversion!: '1.0';
@@ -94,7 +118,10 @@ export class ChargeCloudEventDto {
   @ApiProperty({ enum: ['ChargeIssued', 'ChargeAdjusted'] })
   readonly type!: 'ChargeIssued' | 'ChargeAdjusted';
 
-  @ApiProperty({ example: '2025-11-01T01:00:00+09:00', description: 'RFC 3339, the instant of the close that issued it' })
+  @ApiProperty({
+    example: '2025-11-01T01:00:00+09:00',
+    description: 'RFC 3339, the instant of the close that issued it',
+  })
   readonly time!: string;
 
   @ApiProperty({ description: 'the orgId', example: 'acme' })
@@ -109,6 +136,10 @@ export class ChargesPageDto {
   @ApiProperty({ type: [ChargeCloudEventDto] })
   readonly items!: ChargeCloudEventDto[];
 
-  @ApiProperty({ type: 'string', nullable: true, description: 'pass as `after` for the next page; null on the last page' })
+  @ApiProperty({
+    type: 'string',
+    nullable: true,
+    description: 'pass as `after` for the next page; null on the last page',
+  })
   readonly next!: string | null;
 }

@@ -14,7 +14,11 @@ export class LineageEventDto {
   readonly time!: string;
 }
 
-@ApiSchema({ name: 'ChargeLineage', description: 'The lineage of a charge: the input events stored before it that it was computed from, the tariff and terms versions and the tier lines' })
+@ApiSchema({
+  name: 'ChargeLineage',
+  description:
+    'The lineage of a charge: the input events stored before it that it was computed from, the tariff and terms versions and the tier lines',
+})
 export class ChargeLineageDto {
   @ApiProperty({ type: ChargeCloudEventDto })
   readonly charge!: ChargeCloudEventDto;

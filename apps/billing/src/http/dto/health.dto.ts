@@ -10,7 +10,10 @@ export class HealthIndicatorDto {
   readonly message?: string;
 }
 
-const INDICATORS: ApiPropertyOptions = { type: 'object', additionalProperties: { $ref: getSchemaPath(HealthIndicatorDto) } };
+const INDICATORS: ApiPropertyOptions = {
+  type: 'object',
+  additionalProperties: { $ref: getSchemaPath(HealthIndicatorDto) },
+};
 
 @ApiSchema({ name: 'Health', description: 'The result of the health checks (@nestjs/terminus)' })
 export class HealthDto {

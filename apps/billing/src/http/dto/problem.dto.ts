@@ -1,7 +1,17 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiResponse, ApiSchema, getSchemaPath } from '@nestjs/swagger';
+import {
+  ApiExtraModels,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiResponse,
+  ApiSchema,
+  getSchemaPath,
+} from '@nestjs/swagger';
 
-@ApiSchema({ name: 'Problem', description: 'An RFC 9457 problem document (application/problem+json); `field` names what is wrong in the request' })
+@ApiSchema({
+  name: 'Problem',
+  description: 'An RFC 9457 problem document (application/problem+json); `field` names what is wrong in the request',
+})
 export class ProblemDto {
   @ApiProperty({ example: 'about:blank' })
   readonly type!: string;
@@ -15,7 +25,10 @@ export class ProblemDto {
   @ApiPropertyOptional({ example: 'must be YYYY-MM or YYYY' })
   readonly detail?: string;
 
-  @ApiPropertyOptional({ example: 'period', description: 'the request field at fault: a query parameter, a body property, `body` or `Authorization`' })
+  @ApiPropertyOptional({
+    example: 'period',
+    description: 'the request field at fault: a query parameter, a body property, `body` or `Authorization`',
+  })
   readonly field?: string;
 }
 
@@ -31,10 +44,12 @@ const DESCRIPTIONS: Readonly<Record<number, string>> = {
 export function ApiProblems(...statuses: number[]): MethodDecorator & ClassDecorator {
   return applyDecorators(
     ApiExtraModels(ProblemDto),
-    ...statuses.map((status) => ApiResponse({
-      status,
-      description: DESCRIPTIONS[status] ?? 'Error',
-      content: { 'application/problem+json': { schema: { $ref: getSchemaPath(ProblemDto) } } },
-    })),
+    ...statuses.map((status) =>
+      ApiResponse({
+        status,
+        description: DESCRIPTIONS[status] ?? 'Error',
+        content: { 'application/problem+json': { schema: { $ref: getSchemaPath(ProblemDto) } } },
+      }),
+    ),
   );
 }

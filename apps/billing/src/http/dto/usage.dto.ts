@@ -1,6 +1,10 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 
-@ApiSchema({ name: 'Usage', description: 'The counters behind a period: registrations and month-end active IDs for a month, verifications for a billing year' })
+@ApiSchema({
+  name: 'Usage',
+  description:
+    'The counters behind a period: registrations and month-end active IDs for a month, verifications for a billing year',
+})
 export class UsageDto {
   @ApiProperty({ example: 'acme' })
   readonly orgId!: string;

@@ -31,6 +31,7 @@ function deadLetterContract(name: string, open: () => Promise<TestDatabase>): vo
       reason,
       raw: typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw,
       eventId,
+      kafka: null,
     });
     const from = async (prefix: string): Promise<DeadLetter[]> =>
       (await store.list()).filter((l) => l.source.startsWith(prefix));

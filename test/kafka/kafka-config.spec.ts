@@ -17,6 +17,7 @@ describe('kafkaConfigFromEnv', () => {
         charges: 'billing.charges',
         deadLetter: 'billing.dead-letter',
       },
+      sessionTimeoutMs: 10_000,
     });
   });
 
@@ -40,8 +41,14 @@ describe('kafkaConfigFromEnv', () => {
         charges: 'invoicing.charges',
         deadLetter: 'billing.dlq',
       },
+      sessionTimeoutMs: 10_000,
     });
     expect(DEFAULT_KAFKA_TOPICS.identity).toBe('identity.events');
+  });
+
+  it('reads the session timeout as a duration or milliseconds', () => {
+    expect(kafkaConfigFromEnv({ KAFKA_BROKERS: 'b:1', KAFKA_SESSION_TIMEOUT: '45s' })?.sessionTimeoutMs).toBe(45_000);
+    expect(kafkaConfigFromEnv({ KAFKA_BROKERS: 'b:1', KAFKA_SESSION_TIMEOUT: '6000' })?.sessionTimeoutMs).toBe(6_000);
   });
 
   it.each([
@@ -58,6 +65,9 @@ describe('kafkaConfigFromEnv', () => {
       /^KAFKA_TOPIC_DEAD_LETTER: "identity.events" is also the KAFKA_TOPIC_IDENTITY topic/,
     ],
     [{ KAFKA_BROKERS: 'a:1', KAFKA_GROUP_ID: 'my group' }, /^KAFKA_GROUP_ID: "my group" must be/],
+    [{ KAFKA_BROKERS: 'a:1', KAFKA_SESSION_TIMEOUT: '2s' }, /^KAFKA_SESSION_TIMEOUT: "2s" must be a duration from 6s/],
+    [{ KAFKA_BROKERS: 'a:1', KAFKA_SESSION_TIMEOUT: 'soon' }, /^KAFKA_SESSION_TIMEOUT: "soon" must be/],
+    [{ KAFKA_BROKERS: 'a:1', KAFKA_SESSION_TIMEOUT: '2h' }, /^KAFKA_SESSION_TIMEOUT: "2h" must be/],
   ])('rejects %j with a one-line message naming the variable', (env, message) => {
     let error: unknown;
     try {

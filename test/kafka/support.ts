@@ -13,6 +13,7 @@ import { KafkaLogger } from '../../libs/adapters/src/kafka/kafka-logger';
 import { SqlDeadLetterStore } from '../../libs/adapters/src/sql/sql-dead-letter-store';
 import { SqlEventStore } from '../../libs/adapters/src/sql/sql-event-store';
 import { SqlClient } from '../../libs/adapters/src/sql/sql-client';
+import { sqlStoreProbe } from '../../libs/adapters/src/sql/sql-probe';
 
 /** Mid-October 2025: the test events' times (early October) are in its past. */
 export const FIXED_NOW_MS = Date.parse('2025-10-15T00:00:00Z');
@@ -33,6 +34,7 @@ export function testKafkaConfig(brokers: readonly string[], suffix: string): Kaf
       charges: `billing.charges.${suffix}`,
       deadLetter: `billing.dead-letter.${suffix}`,
     },
+    sessionTimeoutMs: 10_000,
   };
 }
 
@@ -76,7 +78,7 @@ export function ingestionOn(client: SqlClient): {
   const events = new SqlEventStore(client);
   const deadLetters = new SqlDeadLetterStore(client);
   return {
-    ingestion: new Ingestion(events, deadLetters, fixedClock, { maxClockSkewMs: 300_000 }),
+    ingestion: new Ingestion(events, deadLetters, fixedClock, { maxClockSkewMs: 300_000 }, sqlStoreProbe(client)),
     events,
     deadLetters,
   };

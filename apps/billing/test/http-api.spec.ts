@@ -97,14 +97,36 @@ describe('HTTP API', () => {
     ]);
   });
 
-  it('answers a malformed body with a problem naming the body', async () => {
+  it('answers a body cut short with a result per event: the whole ones ingested, the broken one dead-lettered', async () => {
+    const [, second] = readFileSync(join(EXAMPLE, 'events-1.ndjson'), 'utf8').split('\n');
     const response = await call('/v1/events', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: '[{"oops"',
+      body: `[${second}, {"oops"`,
     });
-    expect(response.status).toBe(400);
-    expect(await response.json()).toMatchObject({ status: 400, field: 'body' });
+    expect(response.status).toBe(200);
+    const { results } = (await response.json()) as { results: { index: number; status: string; reason?: string }[] };
+    expect(results).toEqual([
+      expect.objectContaining({ index: 0, status: 'duplicate' }),
+      expect.objectContaining({ index: 1, status: 'rejected', reason: expect.stringMatching(/^not JSON: /) }),
+    ]);
+    const letters = (await (await call('/v1/dead-letters')).json()) as { raw: string; rawBase64: string }[];
+    expect(letters.map((letter) => letter.raw)).toContain('{"oops"');
+    expect(letters.find((letter) => letter.raw === '{"oops"')).toMatchObject({
+      rawBase64: Buffer.from('{"oops"').toString('base64'),
+      key: null,
+      headers: null,
+    });
+  });
+
+  it('refuses a media type it does not read, naming the header', async () => {
+    const response = await call('/v1/events', {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: '{}',
+    });
+    expect(response.status).toBe(415);
+    expect(await response.json()).toMatchObject({ status: 415, field: 'content-type' });
   });
 
   it('refuses a body over the limit', async () => {
@@ -156,7 +178,8 @@ describe('HTTP API', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ all: true }),
     });
-    expect(await response.json()).toEqual({ redriven: 0, stillRejected: 1 });
+    // The event without an offset and the element cut short (tests above) are still invalid.
+    expect(await response.json()).toEqual({ redriven: 0, stillRejected: 2 });
   });
 
   it('validates the re-drive request, answering a problem document naming the field', async () => {

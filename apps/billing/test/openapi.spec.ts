@@ -86,6 +86,8 @@ describe('OpenAPI document', () => {
       schema: ref('RedriveRequest'),
     });
     expect(Object.keys(paths['/v1/events']!.post!.requestBody!.content).sort()).toEqual([
+      'application/cloudevents+json',
+      'application/cloudevents-batch+json',
       'application/json',
       'application/x-ndjson',
     ]);
@@ -118,7 +120,9 @@ describe('OpenAPI document', () => {
       description: expect.any(String),
       items: ref('LineageEvent'),
     });
-    expect(schemas.EventResult!.properties!.status).toMatchObject({ enum: ['accepted', 'duplicate', 'rejected'] });
+    expect(schemas.EventResult!.properties!.status).toMatchObject({
+      enum: ['accepted', 'duplicate', 'rejected', 'failed'],
+    });
     expect(Object.keys(schemas.Usage!.properties!)).toEqual([
       'orgId',
       'period',

@@ -22,7 +22,8 @@ export class Redrive {
     const letters = await this.deadLetters.list(ids ? { ids } : undefined);
     if (letters.length === 0) return { redriven: 0, stillRejected: 0 };
     const outcomes = await this.ingestion.ingestBatch(
-      letters.map((letter) => ({ raw: letter.raw, source: letter.source })),
+      // Decoded the way it came: a Kafka message with its headers (binary or structured mode).
+      letters.map((letter) => ({ raw: letter.raw, source: letter.source, kafka: letter.kafka })),
       { deadLetter: false },
     );
     const redriven: string[] = [];

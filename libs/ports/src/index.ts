@@ -4,3 +4,4 @@ export * from './dead-letters';
 export * from './projections';
 export * from './charge-outbox';
 export * from './message-bus';
+export * from './store-probe';

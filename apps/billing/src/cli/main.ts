@@ -1,6 +1,14 @@
 import 'reflect-metadata';
 import { ConfigurationError } from '@smartme/adapters/config/tariff-file';
-import { DEFAULT_EVENTS_PER_PARTITION, RawInput, readLines, toChargeCloudEvent } from '@smartme/application';
+import {
+  DEFAULT_EVENTS_PER_PARTITION,
+  DeadLettersNotKeptError,
+  IngestSummary,
+  RawInput,
+  deadLetterView,
+  readLines,
+  toChargeCloudEvent,
+} from '@smartme/application';
 import { formatJst, parseInstant } from '@smartme/domain';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { createReadStream } from 'node:fs';
@@ -74,17 +82,25 @@ export function buildProgram(): Command {
           () => ingesting,
           (p) => projected.update(Number(p.position), Number(p.head), 'events'),
         );
-        const summary = await runtime.ingestion
-          .ingestAll(fileInputs(file), {
+        let summary: IngestSummary;
+        try {
+          summary = await runtime.ingestion.ingestAll(fileInputs(file), {
             onBatch: (s) => progress.update(s.accepted + s.duplicates + s.rejected, 0, 'lines'),
-          })
-          .finally(() => {
-            ingesting = false;
           });
+        } catch (error) {
+          // The projector reads the store: it must be done before withRuntime closes it.
+          ingesting = false;
+          await projecting.catch(() => undefined);
+          progress.stop();
+          projected.stop();
+          if (error instanceof DeadLettersNotKeptError) printSummary(error.summary);
+          throw error;
+        }
+        ingesting = false;
         progress.stop();
         await projecting;
         projected.stop();
-        process.stdout.write(`${JSON.stringify(summary)}\n`);
+        printSummary(summary);
       }),
     );
 
@@ -146,18 +162,8 @@ export function buildProgram(): Command {
   storeCommand(program, 'dead-letters', 'list rejected input with reasons', ['ndjson', 'table']).action(
     async (flags: StoreFlags) =>
       withRuntime(flags, async (runtime) => {
-        const letters = await runtime.deadLetters.list();
-        print(
-          letters.map((l) => ({
-            id: l.id,
-            receivedAt: l.receivedAt,
-            source: l.source,
-            reason: l.reason,
-            raw: l.raw.toString('utf8'),
-          })),
-          flags.format ?? defaultFormat(),
-          ['id', 'receivedAt', 'source', 'reason', 'raw'],
-        );
+        const letters = (await runtime.deadLetters.list()).map(deadLetterView);
+        print(letters, flags.format ?? defaultFormat(), ['id', 'receivedAt', 'source', 'reason', 'raw']);
       }),
   );
 
@@ -250,6 +256,11 @@ export function buildProgram(): Command {
     });
 
   return program;
+}
+
+/** The summary of interfaces.md §3, exactly its three fields. */
+function printSummary({ accepted, duplicates, rejected }: IngestSummary): void {
+  process.stdout.write(`${JSON.stringify({ accepted, duplicates, rejected })}\n`);
 }
 
 function printCharges(events: readonly object[], format: Format | undefined): void {

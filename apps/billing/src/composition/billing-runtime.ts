@@ -11,6 +11,7 @@ import { SqlDeadLetterStore } from '@smartme/adapters/sql/sql-dead-letter-store'
 import { SqlEventStore } from '@smartme/adapters/sql/sql-event-store';
 import { SqlExclusiveLock } from '@smartme/adapters/sql/sql-exclusive-lock';
 import { SqlProjections } from '@smartme/adapters/sql/sql-projections';
+import { sqlStoreProbe } from '@smartme/adapters/sql/sql-probe';
 import {
   BillingSettings,
   Explain,
@@ -69,7 +70,9 @@ export async function openBillingRuntime(options: RuntimeOptions, clock: Clock =
   const projections = new SqlProjections(client);
   const lock = new SqlExclusiveLock(client);
   const projector = new Projector(events, projections);
-  const ingestion = new Ingestion(events, deadLetters, clock, settings);
+  const sqlAnswers = sqlStoreProbe(client);
+  const storesAnswer = async () => (await sqlAnswers()) && (esdb ? await esdb.ready().catch(() => false) : true);
+  const ingestion = new Ingestion(events, deadLetters, clock, settings, storesAnswer);
   return {
     settings,
     client,

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Optional, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { toChargeCloudEvent } from '@smartme/application';
+import { deadLetterView, toChargeCloudEvent } from '@smartme/application';
 import { parseInstant } from '@smartme/domain';
 import { BillingRuntime } from '../composition/billing-runtime';
 import { Messaging } from '../messaging/messaging';
@@ -48,14 +48,7 @@ export class AdminController {
   @ApiOkResponse({ type: [DeadLetterDto] })
   @ApiProblems(401)
   async deadLetters(): Promise<DeadLetterDto[]> {
-    const letters = await this.runtime.deadLetters.list();
-    return letters.map((l) => ({
-      id: l.id,
-      receivedAt: l.receivedAt,
-      source: l.source,
-      reason: l.reason,
-      raw: l.raw.toString('utf8'),
-    }));
+    return (await this.runtime.deadLetters.list()).map(deadLetterView);
   }
 
   /** The body is validated by the ProblemValidationPipe (RedriveRequestDto). */

@@ -1,6 +1,7 @@
 import { Controller, HttpCode, Inject, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { InputOutcome, RawInput, splitLines } from '@smartme/application';
+import { EVENT_MEDIA_TYPES, eventBodyInputs } from '@smartme/adapters/http/event-body';
+import { InputOutcome } from '@smartme/application';
 import { Request } from 'express';
 import { randomUUID } from 'node:crypto';
 import { BillingRuntime } from '../composition/billing-runtime';
@@ -11,8 +12,10 @@ import { ApiProblems } from './dto/problem.dto';
 import { ProblemException } from './problem';
 
 /**
- * HTTP ingestion (interfaces.md §4): a JSON array of CloudEvents or NDJSON, validated
- * like Kafka and file input, invalid ones dead-lettered; one result per event.
+ * HTTP ingestion (interfaces.md §4): CloudEvents as one event, a JSON array or NDJSON,
+ * validated like Kafka and file input, invalid ones dead-lettered; one result per event.
+ * Whatever the bytes, the answer is a result per input: only a store outage (503) or a
+ * media type it cannot read (415) answers for the request as a whole.
  */
 @ApiTags('events')
 @ApiBearerAuth()
@@ -26,41 +29,34 @@ export class EventsController {
   @ApiOperation({
     summary: 'Ingest input events',
     description:
-      'A JSON array of CloudEvents, or NDJSON (application/x-ndjson, one CloudEvent a line). Each event is validated like Kafka and file input; invalid ones are dead-lettered. One result per event, in request order.',
+      'One CloudEvent (application/cloudevents+json), a JSON array (application/cloudevents-batch+json, or application/json: one event or an array), or NDJSON (application/x-ndjson, one CloudEvent a line). Each event is validated like Kafka and file input; invalid ones are dead-lettered with their exact bytes. One result per event, in request order; an event is reported accepted or rejected only once that is durable.',
   })
-  @ApiConsumes('application/json', 'application/x-ndjson')
-  @ApiBody({
-    type: [InputCloudEventDto],
-    description: 'JSON: an array of CloudEvents; NDJSON: the same events, one per line',
-  })
+  @ApiConsumes(...EVENT_MEDIA_TYPES)
+  @ApiBody({ type: [InputCloudEventDto], description: 'CloudEvents: one, an array, or one per line (NDJSON)' })
   @ApiOkResponse({ type: EventResultsDto })
-  @ApiProblems(400, 401, 413)
+  @ApiProblems(401, 413, 415, 503)
   async ingest(@Req() request: Request): Promise<EventResultsDto> {
     const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-    const inputs = splitBody(body, request.header('content-type') ?? '', `http:${randomUUID()}`);
+    const inputs = eventBodyInputs(body, request.header('content-type'), `http:${randomUUID()}`);
+    if (inputs === null) {
+      throw new ProblemException(
+        415,
+        'unsupported media type',
+        `content-type must be one of ${EVENT_MEDIA_TYPES.join(', ')}`,
+        'content-type',
+      );
+    }
     const outcomes = await this.runtime.ingestion.ingestBatch(inputs);
     return { results: outcomes.map(resultOf) };
   }
 }
 
-/** NDJSON keeps each line's bytes exactly; array elements are kept as their JSON text. */
-function splitBody(body: Buffer, contentType: string, request: string): RawInput[] {
-  if (/ndjson/i.test(contentType)) {
-    return splitLines(body).map((line) => ({ raw: line.raw, source: `${request}#${line.lineNumber}` }));
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.toString('utf8'));
-  } catch (error) {
-    throw new ProblemException(400, 'malformed body', `not JSON: ${(error as Error).message}`, 'body');
-  }
-  if (!Array.isArray(parsed))
-    throw new ProblemException(400, 'malformed body', 'must be a JSON array of CloudEvents, or NDJSON', 'body');
-  return parsed.map((element, i) => ({ raw: Buffer.from(JSON.stringify(element)), source: `${request}#${i + 1}` }));
-}
-
 function resultOf(outcome: InputOutcome, index: number): EventResultDto {
-  return outcome.status === 'rejected'
-    ? { index, status: 'rejected', id: outcome.eventId, reason: outcome.reason }
-    : { index, status: outcome.status === 'accepted' ? 'accepted' : 'duplicate', id: outcome.eventId };
+  if (outcome.status !== 'rejected') return { index, status: outcome.status, id: outcome.eventId };
+  return {
+    index,
+    status: outcome.deadLettered ? 'rejected' : 'failed',
+    id: outcome.eventId,
+    reason: outcome.reason,
+  };
 }

@@ -1,4 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { StoreUnavailableError } from '@smartme/application';
 import { Response } from 'express';
 
 /** An RFC 9457 problem document; `field` names what is wrong in the request. */
@@ -41,7 +42,8 @@ export class ProblemFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     const problem = problemOf(exception);
-    if (problem.status >= 500) this.logger.error((exception as Error).stack ?? String(exception));
+    if (problem.status === 503) this.logger.warn(String((exception as Error).message ?? exception));
+    else if (problem.status >= 500) this.logger.error((exception as Error).stack ?? String(exception));
     response.status(problem.status).type('application/problem+json').send(problem);
   }
 }
@@ -59,6 +61,14 @@ function problemOf(exception: unknown): Problem {
       title: HttpStatus[status]?.replace(/_/g, ' ').toLowerCase() ?? 'error',
       status,
       detail,
+    };
+  }
+  if (exception instanceof StoreUnavailableError) {
+    return {
+      type: 'about:blank',
+      title: 'store unavailable',
+      status: 503,
+      detail: `${exception.message}; send the request again later (events are idempotent by id)`,
     };
   }
   // Errors of the body parser (too large, bad encoding) carry their client status.

@@ -41,6 +41,9 @@ export class KafkaMessaging implements Messaging {
       handler: (inputs) => runtime.ingestion.ingestBatch(inputs),
       deadLetters: new KafkaDeadLetterPublisher(this.producer, config.topics.deadLetter),
       logger,
+      sessionTimeout: config.sessionTimeoutMs,
+      // kafkajs wants heartbeats well inside the session: a third of it, at most its default 3 s.
+      heartbeatInterval: Math.min(3_000, Math.floor(config.sessionTimeoutMs / 3)),
     });
     this.relay = new OutboxRelay({
       outbox: runtime.chargeOutbox,

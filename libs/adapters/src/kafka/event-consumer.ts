@@ -59,6 +59,7 @@ export class KafkaEventConsumer {
   private readonly lag = new LagTracker();
   private readonly totals: ConsumerCounts = { accepted: 0, duplicates: 0, rejected: 0 };
   private currentState: ConsumerState = 'idle';
+  private running: Promise<void> = Promise.resolve();
   private readonly chunkSize: number;
   private readonly progress = { since: Date.now(), batches: 0, messages: 0, largestBatch: 0 };
 
@@ -86,6 +87,11 @@ export class KafkaEventConsumer {
     return this.lag.snapshot();
   }
 
+  /**
+   * Connects and subscribes, then leaves the group join to run in the background: after a
+   * crash the join waits for the dead member's session to expire, and nothing else (HTTP,
+   * readiness) should wait with it. Consumption starts once the group has formed.
+   */
   async start(): Promise<void> {
     if (this.consumer !== null) throw new Error('the Kafka event consumer is already started');
     const { kafka, config, logger } = this.options;
@@ -106,28 +112,43 @@ export class KafkaEventConsumer {
       await consumer.connect();
       // From the beginning for a new group: billing must see every event ever produced.
       await consumer.subscribe({ topics, fromBeginning: true });
-      await consumer.run({
-        autoCommit: false,
-        eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
-        eachBatch: (payload) => this.onBatch(payload),
-      });
     } catch (error) {
       // Leave nothing half-started behind, so that the caller can simply start() again.
       this.consumer = null;
       await consumer.disconnect().catch(() => undefined);
       throw error;
     }
-    this.currentState = 'running';
-    logger.info({ group: config.groupId, topics, chunkSize: this.chunkSize }, 'kafka consumer started');
+    this.running = consumer
+      .run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
+        eachBatch: (payload) => this.onBatch(payload),
+      })
+      .then(
+        () => {
+          if (this.consumer === consumer) this.currentState = 'running';
+        },
+        (error: unknown) => {
+          if (this.consumer === consumer) this.currentState = 'crashed';
+          logger.error({ group: config.groupId, err: errorMessage(error) }, 'kafka consumer could not start');
+        },
+      );
+    logger.info({ group: config.groupId, topics, chunkSize: this.chunkSize }, 'kafka consumer joining its group');
   }
 
-  /** Finishes the chunk in hand, commits it, and leaves the group. */
+  /** Resolves once the group has formed and consumption runs (or starting it failed). */
+  async joined(): Promise<void> {
+    await this.running;
+  }
+
+  /** Finishes the chunk in hand, commits it, and leaves the group (the others take over at once). */
   async stop(): Promise<void> {
     const consumer = this.consumer;
     if (consumer === null) return;
     this.consumer = null;
     await consumer.disconnect();
+    await this.running;
     this.currentState = 'stopped';
     this.options.logger.info(
       { group: this.options.config.groupId, ...this.counts, lag: this.lag.total() },
@@ -185,6 +206,12 @@ export class KafkaEventConsumer {
     this.logProgress(batch.messages.length);
   }
 
+  /**
+   * Hands the chunk to ingestion, which stores or dead-letters every message (it throws
+   * only when the store does not answer: then nothing is committed and kafkajs retries the
+   * chunk with backoff), and copies the rejected ones to the dead-letter topic before the
+   * commit, including any whose dead letter could not be stored.
+   */
   private async ingest(topic: string, partition: number, messages: readonly KafkaMessage[]): Promise<void> {
     const inputs = messages.map((message) => toRawInput(topic, partition, message));
     let outcomes: InputOutcome[];
@@ -198,7 +225,7 @@ export class KafkaEventConsumer {
           messages: messages.length,
           err: errorMessage(error),
         },
-        'ingestion failed; nothing committed, the messages will be redelivered',
+        'ingestion paused: nothing committed, the messages will be redelivered',
       );
       throw error;
     }
@@ -207,9 +234,15 @@ export class KafkaEventConsumer {
 
     const rejected: RejectedMessage[] = [];
     outcomes.forEach((outcome, i) => {
-      if (outcome.status === 'rejected')
+      if (outcome.status === 'rejected') {
         rejected.push(rejectedMessage(messages[i]!, inputs[i]!.source, outcome.reason, outcome.eventId));
-      else if (outcome.status === 'accepted') this.totals.accepted++;
+        if (!outcome.deadLettered) {
+          this.options.logger.error(
+            { group: this.options.config.groupId, source: inputs[i]!.source, reason: outcome.reason },
+            'dead letter not stored; it goes to the dead-letter topic only',
+          );
+        }
+      } else if (outcome.status === 'accepted') this.totals.accepted++;
       else this.totals.duplicates++;
     });
     // Before the commit: once committed, a rejected message would never reach the topic.

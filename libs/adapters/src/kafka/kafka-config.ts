@@ -1,9 +1,17 @@
+import ms from 'ms';
+
 /** Where the service's Kafka topics live, and who it is to the brokers (interfaces.md §1, §2). */
 export interface KafkaConfig {
   readonly brokers: readonly string[];
   readonly clientId: string;
   readonly groupId: string;
   readonly topics: KafkaTopics;
+  /**
+   * How long the group waits for a silent member before it hands the member's partitions
+   * to the others. A restarted instance (after a crash, its old member never said goodbye)
+   * consumes again only once that has passed, so it is short; a clean stop leaves at once.
+   */
+  readonly sessionTimeoutMs: number;
 }
 
 export interface KafkaTopics {
@@ -19,6 +27,8 @@ export interface KafkaTopics {
 
 export const DEFAULT_KAFKA_CLIENT_ID = 'smartme-billing';
 export const DEFAULT_KAFKA_GROUP_ID = 'smartme-billing';
+/** Kafka brokers refuse less than their `group.min.session.timeout.ms`, 6 s by default. */
+export const DEFAULT_KAFKA_SESSION_TIMEOUT_MS = 10_000;
 
 export const DEFAULT_KAFKA_TOPICS: KafkaTopics = {
   identity: 'identity.events',
@@ -61,6 +71,7 @@ export function kafkaConfigFromEnv(env: Environment): KafkaConfig | null {
     clientId: nameFrom(env, 'KAFKA_CLIENT_ID', DEFAULT_KAFKA_CLIENT_ID),
     groupId: nameFrom(env, 'KAFKA_GROUP_ID', DEFAULT_KAFKA_GROUP_ID),
     topics,
+    sessionTimeoutMs: sessionTimeoutFrom(env.KAFKA_SESSION_TIMEOUT),
   };
 }
 
@@ -98,6 +109,22 @@ function assertDistinctTopics(topics: KafkaTopics): void {
     }
     seen.set(topics[key], key);
   }
+}
+
+/** A duration (`10s`, `1m`, milliseconds); within what brokers accept by default (6 s – 30 min). */
+function sessionTimeoutFrom(text: string | undefined): number {
+  const value = text?.trim() ?? '';
+  if (value === '') return DEFAULT_KAFKA_SESSION_TIMEOUT_MS;
+  const milliseconds = /^\d+$/.test(value) ? Number(value) : ms(value as ms.StringValue);
+  if (
+    typeof milliseconds !== 'number' ||
+    !Number.isSafeInteger(milliseconds) ||
+    milliseconds < 6_000 ||
+    milliseconds > 1_800_000
+  ) {
+    throw new Error(`KAFKA_SESSION_TIMEOUT: "${value}" must be a duration from 6s to 30m (e.g. 10s)`);
+  }
+  return milliseconds;
 }
 
 function nameFrom(env: Environment, variable: string, fallback: string): string {

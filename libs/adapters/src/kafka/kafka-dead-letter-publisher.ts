@@ -1,5 +1,4 @@
 import { IHeaders, Message } from 'kafkajs';
-import { DeadLetter, DeadLetterPublisher } from '@smartme/ports';
 import { ProducerConnection } from './producer-connection';
 
 /** Why the input was rejected, naming the field (the dead-letter store's `reason`). */
@@ -31,23 +30,11 @@ export interface RejectedMessageSink {
  * Copies rejected input to the dead-letter topic: value = the raw bytes, untouched, so that a
  * producer can inspect and re-send exactly what it sent; the verdict travels in headers.
  */
-export class KafkaDeadLetterPublisher implements DeadLetterPublisher, RejectedMessageSink {
+export class KafkaDeadLetterPublisher implements RejectedMessageSink {
   constructor(
     private readonly producer: ProducerConnection,
     private readonly topic: string,
   ) {}
-
-  /** Dead letters from any entry point (files, HTTP, re-drive), without a Kafka key. */
-  publish(letters: readonly DeadLetter[]): Promise<void> {
-    return this.publishRejected(
-      letters.map((letter) => ({
-        raw: letter.raw,
-        reason: letter.reason,
-        source: letter.source,
-        eventId: letter.eventId,
-      })),
-    );
-  }
 
   async publishRejected(messages: readonly RejectedMessage[]): Promise<void> {
     if (messages.length === 0) return;

@@ -1,5 +1,6 @@
 import { IHeaders, KafkaMessage } from 'kafkajs';
 import { RawInput } from '@smartme/application';
+import { MessageHeader } from '@smartme/ports';
 
 /** A Kafka message's position, the dead-letter `source` format for Kafka input. */
 export function kafkaSource(topic: string, partition: number, offset: string): string {
@@ -7,30 +8,26 @@ export function kafkaSource(topic: string, partition: number, offset: string): s
 }
 
 /**
- * One consumed message as ingestion's input. A tombstone (null value) becomes empty bytes:
- * ingestion then rejects it as invalid input and dead-letters it, instead of the consumer
- * crashing on it or skipping it silently.
+ * One consumed message as ingestion's input, whole: value, key and every header, so that
+ * intake can tell the binding's mode and a dead letter keeps what the producer sent. A
+ * tombstone (null value) becomes empty bytes: intake rejects it and it is dead-lettered,
+ * instead of the consumer crashing on it or skipping it silently.
  */
 export function toRawInput(topic: string, partition: number, message: KafkaMessage): RawInput {
-  const source = kafkaSource(topic, partition, message.offset);
-  const raw = message.value ?? Buffer.alloc(0);
-  const headers = cloudEventHeaders(message.headers);
-  return headers === undefined ? { raw, source } : { raw, source, headers };
+  return {
+    raw: message.value ?? Buffer.alloc(0),
+    source: kafkaSource(topic, partition, message.offset),
+    kafka: { key: message.key ?? null, headers: messageHeaders(message.headers) },
+  };
 }
 
-/**
- * The CloudEvents binary-mode attributes (`ce_*`), when the message has any. Other headers
- * (tracing, the producer's own) mean nothing to intake and are left out. A repeated header
- * counts by its last value, as Kafka's `Headers.lastHeader` reads it.
- */
-export function cloudEventHeaders(headers: IHeaders | undefined): Record<string, string | Buffer> | undefined {
-  if (headers === undefined) return undefined;
-  let found: Record<string, string | Buffer> | undefined;
-  for (const [name, value] of Object.entries(headers)) {
-    if (!name.toLowerCase().startsWith('ce_') || value === undefined) continue;
-    const last = Array.isArray(value) ? value[value.length - 1] : value;
-    if (last === undefined) continue;
-    (found ??= {})[name] = last;
+/** kafkajs folds a repeated header into an array: unfolded here, in order. */
+export function messageHeaders(headers: IHeaders | undefined): MessageHeader[] {
+  const list: MessageHeader[] = [];
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    for (const one of Array.isArray(value) ? value : [value]) {
+      if (one !== undefined) list.push({ name, value: Buffer.isBuffer(one) ? one : Buffer.from(one) });
+    }
   }
-  return found;
+  return list;
 }

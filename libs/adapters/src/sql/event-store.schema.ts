@@ -15,7 +15,7 @@ import { Migration } from './migrations';
  * test only filters the rows a position range scan yields.
  *
  * `outbox`: charges waiting for publication, written in the transaction that stores them.
- * `dead_letters`: rejected input as received; `seq` keeps "oldest first" stable for
+ * `dead_letters`: rejected input as received, whole; `seq` keeps "oldest first" stable for
  * letters received in the same transaction (they share `received_at`).
  */
 export const EVENT_STORE_MIGRATIONS: Migration[] = [
@@ -63,6 +63,18 @@ export const EVENT_STORE_MIGRATIONS: Migration[] = [
         UNIQUE (source, raw_hash)
       );
       CREATE INDEX dead_letters_unresolved ON dead_letters (seq) WHERE resolved_at IS NULL;
+    `,
+  },
+  {
+    // A dead letter keeps the whole input (interfaces.md §1): a Kafka message's key and
+    // headers too. Headers are JSON text `[[name, base64 value], …]` in order, repeats
+    // included: text, not jsonb, because jsonb refuses the \u0000 a header name may hold.
+    // NULL headers: not from Kafka, or stored before they were kept (those rows stay as
+    // they were; their Kafka parts are unknown).
+    id: '004-dead-letters-kafka-parts',
+    sql: `
+      ALTER TABLE dead_letters ADD COLUMN kafka_key bytea;
+      ALTER TABLE dead_letters ADD COLUMN kafka_headers text;
     `,
   },
 ];

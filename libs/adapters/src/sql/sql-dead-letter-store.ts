@@ -1,22 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { DeadLetter, DeadLetterStore, NewDeadLetter } from '@smartme/ports';
+import { DeadLetter, DeadLetterStore, KafkaMessageParts, MessageHeader, NewDeadLetter } from '@smartme/ports';
 import { sha256Hex } from './content-hash';
 import { SqlClient } from './sql-client';
 
 /**
- * Raw bytes travel as hex text (`decode(…, 'hex')`): a text[] parameter is serialised the
- * same way by `pg` and PGlite, whereas bytea arrays are not.
+ * Bytes travel as hex text (`decode(…, 'hex')`): a text[] parameter is serialised the same
+ * way by `pg` and PGlite, whereas bytea arrays are not.
  */
 const INSERT_LETTERS = `
-  INSERT INTO dead_letters (id, source, reason, raw, raw_hash, event_id)
-  SELECT id, source, reason, decode(raw_hex, 'hex'), raw_hash, event_id
-  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
-    WITH ORDINALITY AS batch (id, source, reason, raw_hex, raw_hash, event_id, ordinal)
+  INSERT INTO dead_letters (id, source, reason, raw, raw_hash, event_id, kafka_key, kafka_headers)
+  SELECT id, source, reason, decode(raw_hex, 'hex'), raw_hash, event_id, decode(key_hex, 'hex'), headers
+  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+    WITH ORDINALITY AS batch (id, source, reason, raw_hex, raw_hash, event_id, key_hex, headers, ordinal)
   ORDER BY ordinal
   ON CONFLICT (source, raw_hash) DO NOTHING`;
 
-const SELECT_UNRESOLVED =
-  'SELECT id, received_at, source, reason, raw, event_id FROM dead_letters WHERE resolved_at IS NULL';
+const SELECT_UNRESOLVED = `
+  SELECT id, received_at, source, reason, raw, event_id, kafka_key, kafka_headers
+  FROM dead_letters WHERE resolved_at IS NULL`;
 
 interface LetterRow {
   readonly id: string;
@@ -25,6 +26,8 @@ interface LetterRow {
   readonly reason: string;
   readonly raw: Uint8Array;
   readonly event_id: string | null;
+  readonly kafka_key: Uint8Array | null;
+  readonly kafka_headers: string | null;
 }
 
 /** Dead letters on PostgreSQL or PGlite. */
@@ -42,11 +45,13 @@ export class SqlDeadLetterStore implements DeadLetterStore {
     const batch = [...unique.values()];
     await this.client.query(INSERT_LETTERS, [
       batch.map(() => randomUUID()),
-      batch.map((letter) => letter.source),
-      batch.map((letter) => letter.reason),
+      batch.map((letter) => storableText(letter.source)),
+      batch.map((letter) => storableText(letter.reason)),
       batch.map((letter) => Buffer.from(letter.raw).toString('hex')),
       batch.map((letter) => letter.hash),
-      batch.map((letter) => letter.eventId),
+      batch.map((letter) => (letter.eventId === null ? null : storableText(letter.eventId))),
+      batch.map((letter) => (letter.kafka?.key ? Buffer.from(letter.kafka.key).toString('hex') : null)),
+      batch.map((letter) => (letter.kafka ? headersText(letter.kafka.headers) : null)),
     ]);
   }
 
@@ -73,10 +78,39 @@ export class SqlDeadLetterStore implements DeadLetterStore {
   async updateReason(id: string, reason: string): Promise<void> {
     const updated = await this.client.query('UPDATE dead_letters SET reason = $2 WHERE id = $1 RETURNING id', [
       id,
-      reason,
+      storableText(reason),
     ]);
     if (updated.length === 0) throw new Error(`no dead letter with id ${id}`);
   }
+}
+
+/**
+ * PostgreSQL text cannot hold NUL. Intake never hands one over (reasons are escaped where
+ * they are made); this keeps the store from failing on one should a caller ever do.
+ */
+function storableText(text: string): string {
+  return text.includes('\u0000') ? text.split('\u0000').join('\\u0000') : text;
+}
+
+function headersText(headers: readonly MessageHeader[]): string {
+  return JSON.stringify(headers.map(({ name, value }) => [name, Buffer.from(value).toString('base64')]));
+}
+
+function headersOf(text: string): MessageHeader[] {
+  return (JSON.parse(text) as [string, string][]).map(([name, value]) => ({
+    name,
+    value: Buffer.from(value, 'base64'),
+  }));
+}
+
+function kafkaPartsOf(row: LetterRow): KafkaMessageParts | null {
+  if (row.kafka_headers === null) return null;
+  return { key: row.kafka_key === null ? null : bufferOf(row.kafka_key), headers: headersOf(row.kafka_headers) };
+}
+
+/** pg gives a Buffer, PGlite a Uint8Array: hand out a Buffer either way. */
+function bufferOf(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 function deadLetterOf(row: LetterRow): DeadLetter {
@@ -85,8 +119,8 @@ function deadLetterOf(row: LetterRow): DeadLetter {
     receivedAt: new Date(row.received_at).toISOString(),
     source: row.source,
     reason: row.reason,
-    // pg gives a Buffer, PGlite a Uint8Array: hand out a Buffer either way.
-    raw: Buffer.isBuffer(row.raw) ? row.raw : Buffer.from(row.raw.buffer, row.raw.byteOffset, row.raw.byteLength),
+    raw: bufferOf(row.raw),
     eventId: row.event_id,
+    kafka: kafkaPartsOf(row),
   };
 }

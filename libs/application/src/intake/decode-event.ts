@@ -1,26 +1,20 @@
 import { InputEventType } from '@smartme/domain';
-import { ClassTransformOptions, plainToInstance } from 'class-transformer';
 import { ValidationError, ValidatorOptions, validateSync } from 'class-validator';
 import { CloudEventDto } from './cloud-event.dto';
 import { compileDto } from './compiled-dto';
-import { EVENT_SCHEMAS, EventHead, EventOf, EventSchema } from './event-schemas';
-import { describeProblem } from './field-problem';
+import { EVENT_SCHEMAS, EventHead, EventOf } from './event-schemas';
+import { describeProblem, quote } from './field-problem';
 import { isIdentifier } from './identifier.validator';
 import { eventInstant } from './rfc3339.validator';
 import { Intake, IntakeContext } from './intake';
 import { JSON_OBJECT_PROBLEM, isJsonObject } from './json-object.validator';
-
-// Only the declared fields are copied onto a DTO (see `checkedBy`), and nothing is converted:
-// a count sent as "80" must reach the check as the string it is.
-export const INTAKE_TRANSFORM_OPTIONS: Readonly<ClassTransformOptions> = {
-  excludeExtraneousValues: true,
-  enableImplicitConversion: false,
-};
+import { decodeUtf8, parseJsonText } from './json-text';
+import { safeText } from './safe-text';
 
 export const INTAKE_VALIDATOR_OPTIONS: Readonly<ValidatorOptions> = {
   // Unknown fields are dropped, never an error: producers may add fields before billing
   // knows them, and whatever they are (possibly personal data) must not be stored. The
-  // transform already left them behind; the whitelist keeps it so if that ever changes.
+  // instance carries the declared fields only; the whitelist keeps it so if that ever changes.
   whitelist: true,
   forbidNonWhitelisted: false,
   forbidUnknownValues: true,
@@ -75,11 +69,17 @@ function skewProblem(time: string, context: IntakeContext): Problem | null {
 type DataVerdict<T extends InputEventType> =
   { readonly ok: true; readonly event: EventOf<T> } | { readonly ok: false; readonly problems: Problem[] };
 
+/**
+ * The slow path's DTO: the declared fields copied as they are, nothing else. No library
+ * walks the input to build it (class-transformer recursed into nested arrays until the
+ * stack overflowed), so nesting of any depth in any field reaches the checks intact, and
+ * each check looks only at the top of its value.
+ */
 function decodeData<T extends InputEventType>(type: T, head: EventHead, data: Record<string, unknown>): DataVerdict<T> {
-  const schema: EventSchema<T> = EVENT_SCHEMAS[type];
-  const dto = plainToInstance(schema.dto, data, INTAKE_TRANSFORM_OPTIONS);
+  const { compiled, toEvent } = EVENT_SCHEMAS[type];
+  const dto = compiled.instantiate(data);
   const problems = problemsOf(validateSync(dto, INTAKE_VALIDATOR_OPTIONS), 'data.');
-  return problems.length > 0 ? { ok: false, problems } : { ok: true, event: schema.toEvent(head, dto) };
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, event: toEvent(head, dto) };
 }
 
 const ENVELOPE = compileDto(CloudEventDto);
@@ -113,7 +113,7 @@ function fastAccept(event: Record<string, unknown>, context: IntakeContext): Int
  * say `is required`) is left out.
  */
 function validateFully(event: Record<string, unknown>, context: IntakeContext, early: readonly Problem[]): Intake {
-  const envelope = plainToInstance(CloudEventDto, event, INTAKE_TRANSFORM_OPTIONS);
+  const envelope = ENVELOPE.instantiate(event);
   const problems: Problem[] = [...early];
   const failed = (path: string) => problems.some((problem) => problem.path === path);
   for (const problem of problemsOf(validateSync(envelope, INTAKE_VALIDATOR_OPTIONS), '')) {
@@ -141,38 +141,13 @@ function validateFully(event: Record<string, unknown>, context: IntakeContext, e
   reasons.sort((a, b) => a.rank - b.rank || a.index - b.index);
   return {
     ok: false,
-    reason: reasons.map(({ problem }) => problem.text).join('; '),
+    reason: safeText(reasons.map(({ problem }) => problem.text).join('; ')),
     eventId: isIdentifier(event.id) ? event.id : null,
   };
 }
 
 function check(event: Record<string, unknown>, context: IntakeContext, early: readonly Problem[] = []): Intake {
   return (early.length === 0 ? fastAccept(event, context) : null) ?? validateFully(event, context, early);
-}
-
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
-
-/** Strict: a replacement character in an identifier would be a different id than sent. */
-function decodeUtf8(bytes: Buffer | string): string | null {
-  if (typeof bytes === 'string') return bytes;
-  try {
-    return UTF8.decode(bytes);
-  } catch {
-    return null;
-  }
-}
-
-type Parsed = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly problem: string };
-
-function parseJson(raw: Buffer | string): Parsed {
-  const text = decodeUtf8(raw);
-  if (text === null) return { ok: false, problem: 'not JSON: input is not valid UTF-8' };
-  try {
-    // A byte order mark in front of the first NDJSON line is an editor artefact, not input.
-    return { ok: true, value: JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) };
-  } catch (error) {
-    return { ok: false, problem: `not JSON: ${error instanceof Error ? error.message : String(error)}` };
-  }
 }
 
 /** An already-parsed event, e.g. one element of an HTTP JSON array. */
@@ -183,7 +158,7 @@ export function validateCloudEvent(value: unknown, context: IntakeContext): Inta
 
 /** One structured-mode event as bytes or text: an NDJSON line, a Kafka value, an HTTP body element. */
 export function decodeStructured(raw: Buffer | string, context: IntakeContext): Intake {
-  const parsed = parseJson(raw);
+  const parsed = parseJsonText(raw);
   if (!parsed.ok) return { ok: false, reason: parsed.problem, eventId: null };
   return validateCloudEvent(parsed.value, context);
 }
@@ -212,14 +187,31 @@ export function decodeBinary(
   for (const attribute of BINARY_ATTRIBUTES) {
     const header = byName.get(`ce_${attribute}`);
     if (header === undefined) continue;
-    const text = decodeUtf8(header);
+    const text = typeof header === 'string' ? header : decodeUtf8(header);
     if (text === null) early.push({ path: attribute, text: `${attribute}: is not valid UTF-8` });
     else event[attribute] = text;
   }
-  if (value !== null) {
-    const parsed = parseJson(value);
+  const contentTypeProblem = dataContentTypeProblem(byName.get('content-type'));
+  if (contentTypeProblem !== null) {
+    early.push({ path: 'datacontenttype', text: `datacontenttype: ${contentTypeProblem}` });
+  } else if (value !== null) {
+    const parsed = parseJsonText(value);
     if (parsed.ok) event.data = parsed.value;
     else early.push({ path: 'data', text: `data: ${parsed.problem}` });
   }
   return check(event, context, early);
+}
+
+/** `application/json`, `text/json` or any `…/…+json`, parameters allowed (`; charset=utf-8`). */
+const JSON_MEDIA_TYPE = /^\s*(application\/json|text\/json|[\w.+-]+\/[\w.-]+\+json)\s*(;.*)?$/is;
+
+/**
+ * In binary mode the binding maps `content-type` to `datacontenttype`, JSON when absent.
+ * Billing's data is a JSON object, so any other media type cannot carry it.
+ */
+function dataContentTypeProblem(header: string | Buffer | undefined): string | null {
+  if (header === undefined) return null;
+  const text = typeof header === 'string' ? header : decodeUtf8(header);
+  if (text === null) return 'is not valid UTF-8';
+  return JSON_MEDIA_TYPE.test(text) ? null : `${quote(text)} is not JSON; the data must be a JSON object`;
 }

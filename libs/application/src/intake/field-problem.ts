@@ -1,7 +1,3 @@
-// class-transformer's @Type reads design-time types through the Reflect metadata API:
-// loaded here so that intake works from any entry point, not only after Nest loaded it.
-import 'reflect-metadata';
-import { Expose, Type } from 'class-transformer';
 import { ValidationOptions, registerDecorator } from 'class-validator';
 
 /**
@@ -37,26 +33,14 @@ export function describeProblem(path: string, problem: string): string {
 }
 
 /**
- * Stands for any JSON object or array while input is copied onto a DTO. class-transformer
- * would otherwise walk into such values and guess their class from `value.constructor`,
- * which input controls: `{"orgId": {"constructor": 1}}` makes it throw instead of
- * producing a reason, and one bad event must never stop the pipeline. Told this class,
- * and with `excludeExtraneousValues`, it copies an object as an empty one (the checks only
- * need to know it is one) and never looks inside.
- */
-class OpaqueJson {}
-
-/**
- * Declares an input field: exposed to `plainToInstance` (with `excludeExtraneousValues`
- * nothing else is copied, so unknown fields never even reach the DTO) and validated by
- * `check`. A required field runs the check on an absent value too (`is required`);
- * `@IsOptional()` in front makes it optional.
+ * Declares an input field, validated by `check`. Intake copies only declared fields onto a
+ * DTO (`compileDto`'s `instantiate`), so unknown fields never even reach it. A required
+ * field runs the check on an absent value too (`is required`); `@IsOptional()` in front
+ * makes it optional.
  */
 export function checkedBy(name: string, check: ProblemCheck, options?: ValidationOptions): PropertyDecorator {
   return (target, propertyName) => {
     const property = String(propertyName);
-    Expose()(target, property);
-    Type(() => OpaqueJson)(target, property);
     registerDecorator({
       name,
       target: target.constructor,

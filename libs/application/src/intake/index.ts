@@ -12,3 +12,6 @@ export * from './services.validator';
 export * from './one-of.validator';
 export * from './json-object.validator';
 export * from './compiled-dto';
+export * from './json-text';
+export * from './safe-text';
+export * from './kafka-binding';

@@ -1,9 +1,7 @@
-import { plainToInstance } from 'class-transformer';
 import { IsString, ValidateNested, validateSync } from 'class-validator';
 import fc from 'fast-check';
 import {
   CloudEventDto,
-  INTAKE_TRANSFORM_OPTIONS,
   INTAKE_VALIDATOR_OPTIONS,
   compileDto,
   decodeBinary,
@@ -86,29 +84,22 @@ const validFor = (cls: new () => object): Record<string, unknown> =>
 
 describe('the compiled DTO check agrees with class-validator', () => {
   it.each(DTOS)(
-    '%p: accepts exactly what plainToInstance + validateSync accepts, and builds the same instance',
+    '%p: accepts exactly what validateSync accepts, on an instance carrying the declared fields as sent',
     (cls, fields) => {
       const compiled = compileDto(cls);
       let acceptedCount = 0;
       fc.assert(
         fc.property(near(validFor(cls), fields), (plain) => {
-          const dto = plainToInstance(cls, plain, INTAKE_TRANSFORM_OPTIONS);
-          const valid = validateSync(dto, INTAKE_VALIDATOR_OPTIONS).length === 0;
-          expect(compiled.accepts(plain)).toBe(valid);
-          if (valid) {
-            acceptedCount += 1;
-            const instance = compiled.instantiate(plain);
-            expect(instance).toBeInstanceOf(cls);
-            // The same fields and values, except that an object (envelope `data`) is carried
-            // as sent where plainToInstance leaves an empty placeholder (see `checkedBy`).
-            for (const [field, copied] of Object.entries(dto)) {
-              const carried = (instance as Record<string, unknown>)[field];
-              if (typeof copied === 'object' && copied !== null && !Array.isArray(copied))
-                expect(carried).toBe(plain[field]);
-              else expect(carried).toEqual(copied);
-            }
-            expect(Object.keys(instance).sort()).toEqual(Object.keys(dto).sort());
+          const instance = compiled.instantiate(plain);
+          expect(instance).toBeInstanceOf(cls);
+          // Only the declared fields, each exactly the value sent (objects by reference: no copy walks them).
+          for (const [field, carried] of Object.entries(instance)) {
+            expect(fields).toContain(field);
+            expect(carried).toBe(plain[field]);
           }
+          const valid = validateSync(instance, INTAKE_VALIDATOR_OPTIONS).length === 0;
+          expect(compiled.accepts(plain)).toBe(valid);
+          if (valid) acceptedCount += 1;
         }),
         { numRuns: 600 },
       );

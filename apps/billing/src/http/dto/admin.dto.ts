@@ -34,8 +34,31 @@ export class DeadLetterDto {
   @ApiProperty({ description: 'what is wrong, naming the field' })
   readonly reason!: string;
 
-  @ApiProperty({ description: 'the input exactly as received' })
-  readonly raw!: string;
+  @ApiProperty({
+    type: 'string',
+    nullable: true,
+    description: 'the input as text; null when its bytes are not UTF-8 (see rawBase64)',
+  })
+  readonly raw!: string | null;
+
+  @ApiProperty({ format: 'byte', description: 'the input exactly as received, base64' })
+  readonly rawBase64!: string;
+
+  @ApiProperty({
+    type: 'string',
+    nullable: true,
+    description: 'the Kafka message key (`base64:…` when not UTF-8); null for files and HTTP',
+  })
+  readonly key!: string | null;
+
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    nullable: true,
+    description:
+      'the Kafka message headers (a repeated one: its last value; `base64:…` when not UTF-8); null for files and HTTP',
+  })
+  readonly headers!: Record<string, string> | null;
 }
 
 const GIVE_IDS_OR_ALL = 'give "ids": [dead letter ids] or "all": true';

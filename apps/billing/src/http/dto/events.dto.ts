@@ -43,8 +43,12 @@ export class EventResultDto {
   @ApiProperty({ type: 'integer', description: 'position in the request, from 0' })
   readonly index!: number;
 
-  @ApiProperty({ enum: ['accepted', 'duplicate', 'rejected'], description: 'rejected events are dead-lettered' })
-  readonly status!: 'accepted' | 'duplicate' | 'rejected';
+  @ApiProperty({
+    enum: ['accepted', 'duplicate', 'rejected', 'failed'],
+    description:
+      'accepted: stored; duplicate: stored before; rejected: invalid, kept as a dead letter; failed: neither stored nor kept (send it again)',
+  })
+  readonly status!: 'accepted' | 'duplicate' | 'rejected' | 'failed';
 
   @ApiProperty({ type: 'string', nullable: true, description: 'the event id, when it could be read' })
   readonly id!: string | null;

@@ -37,7 +37,8 @@ const DESCRIPTIONS: Readonly<Record<number, string>> = {
   401: 'Missing or invalid bearer token',
   404: 'Not found',
   413: 'Body larger than the configured limit (BODY_LIMIT)',
-  503: 'Not ready',
+  415: 'A media type the endpoint does not read',
+  503: 'Not ready, or the store does not answer (nothing of the request is to be assumed stored; it is safe to send again)',
 };
 
 /** Error responses as problem documents (`application/problem+json`). */

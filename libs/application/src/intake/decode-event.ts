@@ -193,7 +193,8 @@ export function decodeBinary(
   }
   const contentTypeProblem = dataContentTypeProblem(byName.get('content-type'));
   if (contentTypeProblem !== null) {
-    early.push({ path: 'datacontenttype', text: `datacontenttype: ${contentTypeProblem}` });
+    // Filed under `data`, which it leaves unreadable (no `data: is required` on top of it).
+    early.push({ path: 'data', text: `datacontenttype: ${contentTypeProblem}` });
   } else if (value !== null) {
     const parsed = parseJsonText(value);
     if (parsed.ok) event.data = parsed.value;

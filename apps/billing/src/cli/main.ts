@@ -82,6 +82,8 @@ export function buildProgram(): Command {
           () => ingesting,
           (p) => projected.update(Number(p.position), Number(p.head), 'events'),
         );
+        // Awaited below, whichever way the ingest ends; until then its failure must not count as unhandled.
+        projecting.catch(() => undefined);
         let summary: IngestSummary;
         try {
           summary = await runtime.ingestion.ingestAll(fileInputs(file), {

@@ -135,7 +135,7 @@ function makers(options: HostileOptions) {
       bytes: insert(line, random.int(line.length + 1), [random.pick(CONTROL)]),
       verdict: 'invalid',
     }),
-    (_e, line, random) => ({ kind: 'NUL first', bytes: insert(line, 0, [0]), verdict: 'invalid' }),
+    (_e, line) => ({ kind: 'NUL first', bytes: insert(line, 0, [0]), verdict: 'invalid' }),
     (event, _l, random) => {
       const field = requiredField(event, random);
       return {

@@ -45,9 +45,7 @@ let client: PostgresClient;
 const started: { stop(): Promise<void> }[] = [];
 
 beforeAll(async () => {
-  let pg: ThrowawayPostgres;
-  [{ brokers, release }, pg] = await Promise.all([kafkaBrokersForTests(), startThrowawayPostgres()]);
-  cluster = pg;
+  [{ brokers, release }, cluster] = await Promise.all([kafkaBrokersForTests(), startThrowawayPostgres()]);
   client = new PostgresClient(cluster.url);
   await migrate(client, EVENT_STORE_MIGRATIONS);
   // Real refusals by the store for events with `poison-` ids, whatever the batch around them.

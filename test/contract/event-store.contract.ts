@@ -199,6 +199,17 @@ export async function readEverything(
   return { events, batchSizes };
 }
 
+async function readOrganisationOf(store: EventStore, orgId: string): Promise<RecordedEvent[]> {
+  const events: RecordedEvent[] = [];
+  for await (const batch of store.readOrganisation(orgId, 2n ** 62n)) events.push(...batch);
+  return events;
+}
+
+async function firstBatchOf(store: EventStore, orgId: string, before: bigint): Promise<readonly RecordedEvent[]> {
+  for await (const batch of store.readOrganisation(orgId, before)) return batch;
+  return [];
+}
+
 async function readPartitionOnce(store: EventStore, partition: OrganisationPartition, upTo: bigint): Promise<void> {
   for await (const batch of store.readPartition(partition, upTo)) void batch;
 }
@@ -356,6 +367,37 @@ export function eventStoreContract<S extends StoreUnderTest>(
         [`${p}-v`, `${p}-r`, `${p}-c`, `${p}-never`].map((id) => subject.organisationOf(id)),
       );
       expect(organisations).toEqual(['holder-org', 'reg-org', 'charged-org', null]);
+    });
+
+    it("reads one organisation's events before a position, in store order, input and charges alike", async () => {
+      const p = uniquePrefix();
+      const org = `org-${p}`;
+      const outcomes = await store().append([
+        idRegistered(`${p}-1`, org),
+        idRegistered(`${p}-2`, `other-${p}`),
+        credentialVerified(`${p}-3`, org, `other-${p}`),
+        credentialVerified(`${p}-4`, `other-${p}`, org),
+        idRegistered(`${p}-5`, org),
+      ]);
+      const [charge] = await store().appendCharges([chargeIssued(`${p}-c`, org)]);
+      const [after] = await store().append([idRegistered(`${p}-6`, org)]);
+      const read = async (before: bigint, batchSize?: number) => {
+        const batches: string[][] = [];
+        for await (const batch of store().readOrganisation(org, before, batchSize))
+          batches.push(batch.map((r) => r.event.id));
+        return batches;
+      };
+
+      // The holder's verification is the holder's; the verifier's is not.
+      expect((await read(after!.position + 1n)).flat()).toEqual([`${p}-1`, `${p}-3`, `${p}-5`, `${p}-c`, `${p}-6`]);
+      expect((await read(charge!.position)).flat()).toEqual([`${p}-1`, `${p}-3`, `${p}-5`]);
+      expect(await read(outcomes[2]!.position)).toEqual([[`${p}-1`]]);
+      expect(await read(after!.position + 1n, 2)).toEqual([[`${p}-1`, `${p}-3`], [`${p}-5`, `${p}-c`], [`${p}-6`]]);
+      expect(await read(outcomes[0]!.position)).toEqual([]);
+      expect(await readOrganisationOf(store(), `nobody-${p}`)).toEqual([]);
+      await expect(read(after!.position + 1n, 0)).rejects.toThrow(RangeError);
+      const [recorded] = await firstBatchOf(store(), org, charge!.position + 1n);
+      expect(recorded).toEqual({ ...idRegistered(`${p}-1`, org), position: outcomes[0]!.position });
     });
 
     it('same id, same content again: duplicate at the original position, nothing new to read', async () => {

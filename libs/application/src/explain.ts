@@ -5,9 +5,9 @@ import {
   ContractEvent,
   DayNumber,
   InputEvent,
-  StoredEvent,
   admit,
-  billedOrganisation,
+  isInputEvent,
+  organisationOf,
   billingWindowOf,
   dayOfInstant,
   insertApplication,
@@ -97,7 +97,7 @@ export class Explain {
     for await (const batch of this.events.readAll({ after: 0n })) {
       for (const recorded of batch) {
         if (recorded.position >= issued.position) return inputs;
-        if (isInput(recorded.event) && billedOrganisation(recorded.event) === orgId) inputs.push(recorded.event);
+        if (isInputEvent(recorded.event) && organisationOf(recorded.event) === orgId) inputs.push(recorded.event);
       }
     }
     return inputs;
@@ -186,10 +186,6 @@ function registrationsIn(
 
 function idOf(event: InputEvent): string {
   return event.type === 'IdRegistered' || event.type === 'IdRevoked' ? event.data.idId : '';
-}
-
-function isInput(event: StoredEvent): event is InputEvent {
-  return event.type !== 'ChargeIssued' && event.type !== 'ChargeAdjusted';
 }
 
 /** Event time, ties by event id, without duplicates: the order the domain applies events in. */

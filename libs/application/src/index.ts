@@ -10,3 +10,4 @@ export * from './recompute';
 export * from './redrive';
 export * from './intake';
 export * from './explain';
+export * from './outbox-relay';

@@ -2,7 +2,7 @@ import { Charge, ChargeEvent, IssuedCharge } from './charges/charge';
 import { Admission, admit } from './contract/admission';
 import { insertApplication } from './contract/organisation-applications';
 import { ContractEvent } from './events/contract-events';
-import { InputEvent, billedOrganisation } from './events/input-event';
+import { StoredEvent, organisationOf } from './events/stored-event';
 import { ClosePeriods, OrganisationLedger, decideClose } from './close/decide-close';
 import { Tariff } from './tariff/tariff';
 import { OrganisationUsage } from './usage/organisation-usage';
@@ -23,8 +23,6 @@ export interface BillingState {
   readonly deduplicate: boolean;
 }
 
-export type StoredEvent = InputEvent | ChargeEvent;
-
 export function initialBillingState(options: { deduplicate?: boolean } = {}): BillingState {
   return { organisations: new Map(), deduplicate: options.deduplicate ?? true };
 }
@@ -36,10 +34,7 @@ export function initialBillingState(options: { deduplicate?: boolean } = {}): Bi
  * `state` (the fold owns it; copying a million IDs per event would be the alternative).
  */
 export function evolve(state: BillingState, event: StoredEvent): BillingState {
-  const org = organisation(
-    state,
-    event.type === 'ChargeIssued' || event.type === 'ChargeAdjusted' ? event.data.orgId : billedOrganisation(event),
-  );
+  const org = organisation(state, organisationOf(event));
   switch (event.type) {
     case 'IdRegistered':
     case 'IdRevoked':
@@ -52,8 +47,16 @@ export function evolve(state: BillingState, event: StoredEvent): BillingState {
     case 'ChargeAdjusted':
       org.issued.set(event.data.chargeId, event.data);
       break;
-    default:
+    case 'ContractOpened':
+    case 'IdServiceAdded':
+    case 'HeadcountChanged':
+    case 'ContractClosed':
       org.applications = insertApplication(org.applications, event);
+      break;
+    default: {
+      const _exhaustive: never = event;
+      throw new TypeError(`evolve: unknown event type ${(_exhaustive as StoredEvent).type}`);
+    }
   }
   return state;
 }

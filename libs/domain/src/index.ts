@@ -14,6 +14,7 @@ export * from './events/billing-event';
 export * from './events/identity-events';
 export * from './events/contract-events';
 export * from './events/input-event';
+export * from './events/stored-event';
 export * from './charges/charge';
 export * from './charges/charge-id';
 export * from './charges/charge-line';

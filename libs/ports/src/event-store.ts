@@ -1,4 +1,5 @@
-import { StoredEvent } from '@smartme/domain';
+import { StoredEvent, isChargeEvent } from '@smartme/domain';
+import { positiveInteger } from './positive-integer';
 
 /** An event to store: the domain event and the CloudEvent `source` it came from. */
 export interface EventRecord {
@@ -43,8 +44,7 @@ export interface OrganisationPartition {
 
 export function assertPartition(partition: OrganisationPartition): void {
   const { index, count } = partition;
-  if (!Number.isSafeInteger(count) || count < 1)
-    throw new RangeError(`partition.count must be a positive integer, got ${count}`);
+  positiveInteger(count, 'partition.count');
   if (!Number.isSafeInteger(index) || index < 0 || index >= count)
     throw new RangeError(`partition.index must be an integer in [0, ${count}), got ${index}`);
 }
@@ -73,6 +73,12 @@ export interface EventStore {
     upTo: bigint,
     batchSize?: number,
   ): AsyncIterable<readonly RecordedEvent[]>;
+  /**
+   * One organisation's events (input events billed to it, charges issued to it) stored
+   * before `before`, oldest first, in batches of at most `batchSize`: a lookup by
+   * organisation, whatever the size of the store (explain reads one organisation's history).
+   */
+  readOrganisation(orgId: string, before: bigint, batchSize?: number): AsyncIterable<readonly RecordedEvent[]>;
   /** The position of the last readable event (0n when empty). */
   headPosition(): Promise<bigint>;
   /**
@@ -84,4 +90,8 @@ export interface EventStore {
   retainedEventCount(upTo: bigint): Promise<number>;
 }
 
-export const EVENT_STORE = Symbol('EventStore');
+/** `appendCharges` takes charge events only (anything else belongs in `append`). */
+export function assertChargeRecords(records: readonly EventRecord[]): void {
+  const other = records.find((record) => !isChargeEvent(record.event));
+  if (other) throw new TypeError(`appendCharges takes charge events only, got ${other.event.type} ${other.event.id}`);
+}

@@ -4,3 +4,6 @@ export * from './dead-letters';
 export * from './projections';
 export * from './charge-outbox';
 export * from './message-bus';
+export * from './exclusive-lock';
+export * from './event-store-backend';
+export * from './positive-integer';

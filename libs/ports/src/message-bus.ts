@@ -10,6 +10,3 @@ export interface ChargePublisher {
 export interface DeadLetterPublisher {
   publish(letters: readonly DeadLetter[]): Promise<void>;
 }
-
-export const CHARGE_PUBLISHER = Symbol('ChargePublisher');
-export const DEAD_LETTER_PUBLISHER = Symbol('DeadLetterPublisher');

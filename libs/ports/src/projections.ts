@@ -1,4 +1,4 @@
-import { BillingState, ChargeEvent, ContractEvent, IssuedCharge, UsageView } from '@smartme/domain';
+import { BillingState, ChargeEvent, ChargeKind, ContractEvent, IssuedCharge, UsageView } from '@smartme/domain';
 import { RecordedEvent } from './event-store';
 
 /** What the projections hold of one organisation: the materials of its ledger. */
@@ -17,7 +17,7 @@ export interface OrganisationRecord {
 export interface ChargeFilter {
   readonly orgId?: string;
   readonly period?: string;
-  readonly kind?: string;
+  readonly kind?: ChargeKind;
 }
 
 /** An issued charge event with the position it was stored at. */
@@ -52,6 +52,8 @@ export interface ProjectionStore {
   contractedOrganisationIds(): Promise<string[]>;
   organisations(orgIds?: readonly string[]): Promise<OrganisationRecord[]>;
   charges(filter?: ChargeFilter): Promise<IssuedChargeEvent[]>;
+  /** The issued charge with that id, or null. */
+  charge(chargeId: string): Promise<IssuedChargeEvent | null>;
   /**
    * Replaces every projection with a state rebuilt from the whole stream up to `position`,
    * handed over one partition of organisations at a time (disjoint shares, see
@@ -60,12 +62,3 @@ export interface ProjectionStore {
    */
   replace(position: bigint, partitions: AsyncIterable<RebuiltPartition>): Promise<ReplacementReport>;
 }
-
-export const PROJECTION_STORE = Symbol('ProjectionStore');
-
-/** Runs work while holding a named lock that other processes sharing the store respect. */
-export interface ExclusiveLock {
-  runExclusive<T>(name: string, work: () => Promise<T>): Promise<T>;
-}
-
-export const EXCLUSIVE_LOCK = Symbol('ExclusiveLock');

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
-import { ConfigurationError } from '@smartme/adapters/config/tariff-file';
+import { ConfigurationError } from '@smartme/adapters/config/configuration-error';
 import { DEFAULT_EVENTS_PER_PARTITION, RawInput, readLines, toChargeCloudEvent } from '@smartme/application';
-import { formatJst, parseInstant } from '@smartme/domain';
+import { CHARGE_KINDS, ChargeKind, formatJst, parseInstant } from '@smartme/domain';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { createReadStream } from 'node:fs';
 import { BillingRuntime, openBillingRuntime } from '../composition/billing-runtime';
@@ -105,8 +105,8 @@ export function buildProgram(): Command {
   storeCommand(program, 'charges', 'list issued charge events', ['ndjson', 'table', 'csv'])
     .option('--org <orgId>')
     .option('--period <period>')
-    .option('--kind <kind>')
-    .action(async (flags: StoreFlags & { org?: string; period?: string; kind?: string }) =>
+    .addOption(new Option('--kind <kind>').choices(CHARGE_KINDS))
+    .action(async (flags: StoreFlags & { org?: string; period?: string; kind?: ChargeKind }) =>
       withRuntime(flags, async (runtime) => {
         await runtime.projector.catchUp();
         const charges = await runtime.projections.charges({ orgId: flags.org, period: flags.period, kind: flags.kind });

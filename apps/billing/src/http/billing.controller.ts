@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Param, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { CHARGE_KINDS } from '@smartme/domain';
+import { CHARGE_KINDS, isChargeKind } from '@smartme/domain';
 import { toChargeCloudEvent } from '@smartme/application';
 import { BillingRuntime } from '../composition/billing-runtime';
 import { BILLING_RUNTIME } from '../runtime/tokens';
@@ -49,6 +49,8 @@ export class BillingController {
   ): Promise<ChargesPageDto> {
     if (period !== undefined && !PERIOD.test(period))
       throw new ProblemException(400, 'invalid query', 'must be YYYY-MM or YYYY', 'period');
+    if (kind !== undefined && !isChargeKind(kind))
+      throw new ProblemException(400, 'invalid query', `must be one of ${CHARGE_KINDS.join(', ')}`, 'kind');
     const size = limit === undefined ? 100 : Number(limit);
     if (!Number.isInteger(size) || size < 1 || size > 1000)
       throw new ProblemException(400, 'invalid query', 'must be an integer from 1 to 1000', 'limit');

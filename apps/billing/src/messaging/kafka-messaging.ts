@@ -4,12 +4,12 @@ import {
   KafkaDeadLetterPublisher,
   KafkaEventConsumer,
   KafkaLogger,
-  OutboxRelay,
   PartitionLag,
   ProducerConnection,
   createKafka,
   ensureTopics,
 } from '@smartme/adapters/kafka';
+import { OutboxRelay } from '@smartme/application';
 import { Admin, Kafka } from 'kafkajs';
 import { BillingRuntime } from '../composition/billing-runtime';
 import { Messaging } from './messaging';
@@ -43,7 +43,7 @@ export class KafkaMessaging implements Messaging {
       logger,
     });
     this.relay = new OutboxRelay({
-      outbox: runtime.chargeOutbox,
+      outbox: runtime.store.outbox,
       publisher: new KafkaChargePublisher(this.producer, config.topics.charges),
       logger,
       pollIntervalMs: outboxPollMs,

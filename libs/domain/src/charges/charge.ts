@@ -10,6 +10,10 @@ export const CHARGE_KINDS: readonly ChargeKind[] = [
   'verification',
 ];
 
+export function isChargeKind(text: string): text is ChargeKind {
+  return (CHARGE_KINDS as readonly string[]).includes(text);
+}
+
 /** The initial fee and its true-ups are one account that is never refunded (§2.3, §5). */
 export function isInitialFeeKind(kind: ChargeKind): boolean {
   return kind === 'initial-fee' || kind === 'initial-fee-true-up';

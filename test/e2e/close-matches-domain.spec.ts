@@ -66,7 +66,7 @@ describe('close through the SQL projections equals the domain decision on the fo
       0,
     );
 
-    const report = await runtime.close.close(asOfMs);
+    const report = await runtime.close.asOf(asOfMs);
     expect(report.problems).toEqual([]);
     const byId = (a: ChargeEvent, b: ChargeEvent) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
     expect([...report.issued].sort(byId)).toEqual([...expected].sort(byId));

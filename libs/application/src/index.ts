@@ -11,3 +11,5 @@ export * from './redrive';
 export * from './intake';
 export * from './explain';
 export * from './outbox-relay';
+export * from './close-lock';
+export * from './charge-issuance';

@@ -9,6 +9,7 @@ import {
   ReplacementReport,
   positiveInteger,
 } from '@smartme/ports';
+import { CLOSE_LOCK } from './close-lock';
 
 export interface ReplayProgress {
   /** Events folded so far, across partitions. */
@@ -55,7 +56,7 @@ export class Replay {
   async run(options: ReplayOptions = {}): Promise<ReplayReport> {
     const { onProgress, eventsPerPartition = DEFAULT_EVENTS_PER_PARTITION } = options;
     positiveInteger(eventsPerPartition, 'eventsPerPartition');
-    return this.lock.runExclusive('close', async () => {
+    return this.lock.runExclusive(CLOSE_LOCK, async () => {
       const head = await this.events.headPosition();
       // Each partition is a read of the whole stream: no more of them than memory asks for.
       const count = Math.max(1, Math.ceil((await this.events.retainedEventCount(head)) / eventsPerPartition));

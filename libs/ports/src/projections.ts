@@ -1,18 +1,12 @@
-import { BillingState, ChargeEvent, ChargeKind, ContractEvent, IssuedCharge, UsageView } from '@smartme/domain';
+import { BillingState, ChargeEvent, ChargeKind, OrganisationMaterials } from '@smartme/domain';
 import { RecordedEvent } from './event-store';
 
-/** What the projections hold of one organisation: the materials of its ledger. */
-export interface OrganisationRecord {
-  readonly orgId: string;
-  /** In evaluation order: event time, ties by event id. */
-  readonly applications: readonly ContractEvent[];
-  /**
-   * Per day, or per month where every period of the organisation is whole months (no
-   * closing date): either answers the close's questions exactly.
-   */
-  readonly usage: UsageView;
-  readonly issued: readonly IssuedCharge[];
-}
+/**
+ * What the projections hold of one organisation: the materials the close decides it from,
+ * usage per day, or per month where every period of the organisation is whole months (no
+ * closing date): either answers the close's questions exactly.
+ */
+export type OrganisationRecord = OrganisationMaterials;
 
 export interface ChargeFilter {
   readonly orgId?: string;

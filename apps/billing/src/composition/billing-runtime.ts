@@ -12,6 +12,7 @@ import { SqlExclusiveLock } from '@smartme/adapters/sql/sql-exclusive-lock';
 import { SqlProjections } from '@smartme/adapters/sql/sql-projections';
 import {
   BillingSettings,
+  ChargeIssuance,
   Explain,
   Ingestion,
   PeriodClose,
@@ -22,6 +23,7 @@ import {
   Reports,
   billingSettings,
 } from '@smartme/application';
+import { closeDecider } from '@smartme/domain';
 import { Clock, DeadLetterStore, EventStore, EventStoreBackend, ProjectionStore, systemClock } from '@smartme/ports';
 import { RuntimeOptions } from './runtime-options';
 
@@ -38,6 +40,8 @@ export interface BillingRuntime {
   readonly projections: ProjectionStore;
   readonly projector: Projector;
   readonly ingestion: Ingestion;
+  /** Where decided charges enter the store (the close's and recompute's); `onIssued` wakes the outbox relay. */
+  readonly issuance: ChargeIssuance;
   readonly close: PeriodClose;
   readonly replay: Replay;
   readonly recompute: Recompute;
@@ -68,6 +72,8 @@ export async function openBillingRuntime(options: RuntimeOptions, clock: Clock =
   const lock = new SqlExclusiveLock(client);
   const projector = new Projector(events, projections);
   const ingestion = new Ingestion(events, deadLetters, clock, settings);
+  const decider = closeDecider(settings.tariff);
+  const issuance = new ChargeIssuance(events, projector);
   return {
     settings,
     client,
@@ -77,12 +83,13 @@ export async function openBillingRuntime(options: RuntimeOptions, clock: Clock =
     projections,
     projector,
     ingestion,
-    close: new PeriodClose(events, projections, projector, lock, settings),
+    issuance,
+    close: new PeriodClose(projections, projector, lock, issuance, decider, settings),
     replay: new Replay(events, projections, lock),
-    recompute: new Recompute(events, projections, projector, lock, clock, settings),
+    recompute: new Recompute(projections, projector, lock, issuance, decider, clock, settings),
     redrive: new Redrive(deadLetters, ingestion),
     reports: new Reports(projections, settings),
-    explain: new Explain(events, projections, settings),
+    explain: new Explain(events, projections, decider),
     shutdown: async () => {
       await store.close();
       await client.close();

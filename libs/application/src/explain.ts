@@ -6,6 +6,7 @@ import {
   StoredEvent,
   chargeIdOf,
   chargeLineage,
+  eventTypesBehind,
 } from '@smartme/domain';
 import { EventStore, IssuedChargeEvent, ProjectionStore, positiveInteger } from '@smartme/ports';
 import { ChargeCloudEvent, toChargeCloudEvent } from './charge-cloud-event';
@@ -41,8 +42,9 @@ export const DEFAULT_EXPLAIN_LIMIT = 1000;
 /**
  * The lineage of a charge, as the decision that issued it counted it (domain chargeLineage).
  * Reads the charge and the revision before it by id, and the charged organisation's events
- * stored before it (EventStore.readOrganisation: a lookup by organisation, so the cost is
- * that organisation's history, whatever the size of the store); nothing else.
+ * stored before it, of the types its kind depends on (EventStore.readOrganisation: a lookup
+ * by organisation, so the cost is that organisation's history, whatever the size of the
+ * store); nothing else.
  */
 export class Explain {
   constructor(
@@ -82,19 +84,24 @@ export class Explain {
     };
   }
 
-  /** The organisation's events stored before the charge, and how many came before the revision before it. */
+  /**
+   * The organisation's events stored before the charge, of the types its kind depends on
+   * (the rest would change nothing), and how many came before the revision before it.
+   */
   private async historyBefore(
     issued: IssuedChargeEvent,
     previous: IssuedChargeEvent | null,
   ): Promise<{ history: StoredEvent[]; storedBeforePrevious: number }> {
-    const history: StoredEvent[] = [];
-    let storedBeforePrevious = 0;
-    for await (const batch of this.events.readOrganisation(issued.event.data.orgId, issued.position)) {
-      for (const record of batch) {
-        if (previous && record.position < previous.position) storedBeforePrevious++;
-        history.push(record.event);
+    // The fold does not depend on the order; only on which events the previous revision's close had seen.
+    const beforePrevious: StoredEvent[] = [];
+    const afterPrevious: StoredEvent[] = [];
+    const { orgId, kind } = issued.event.data;
+    const reading = { before: issued.position, types: eventTypesBehind(kind) };
+    for await (const batch of this.events.readOrganisation(orgId, reading)) {
+      for (const { event, position } of batch) {
+        (previous && position < previous.position ? beforePrevious : afterPrevious).push(event);
       }
     }
-    return { history, storedBeforePrevious };
+    return { history: [...beforePrevious, ...afterPrevious], storedBeforePrevious: beforePrevious.length };
   }
 }

@@ -17,6 +17,7 @@ import {
   closeDecider,
   dayOfInstant,
   eventOrderKey,
+  eventTypesBehind,
   evolve,
   isChargeEvent,
   isBillable,
@@ -784,6 +785,18 @@ describe('close properties (billing-rules.md §2–§5)', () => {
           const question = lineageQuestion(billing.stored, charge);
           const lineage = chargeLineage(decider, question);
           const what = { chargeId: data.chargeId, kind: data.kind, revision: data.revision };
+          // The history kept to the types its kind depends on explains it the same.
+          const types: ReadonlySet<string> = new Set(eventTypesBehind(data.kind));
+          const kept = (events: readonly StoredEvent[]) => events.filter((event) => types.has(event.type));
+          const lean = chargeLineage(decider, {
+            charge,
+            history: kept(question.history),
+            previous: question.previous && {
+              charge: question.previous.charge,
+              storedAfter: kept(question.history.slice(0, question.previous.storedAfter)).length,
+            },
+          });
+          expect({ ...what, lineage: lean }).toEqual({ ...what, lineage });
           if (isInitialFeeKind(data.kind)) {
             // One unit, the basis that set the requirement: every revision's quantity adds up to it.
             expect({

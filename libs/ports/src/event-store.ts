@@ -1,4 +1,4 @@
-import { StoredEvent, isChargeEvent } from '@smartme/domain';
+import { StoredEvent, StoredEventType, isChargeEvent } from '@smartme/domain';
 import { positiveInteger } from './positive-integer';
 
 /** An event to store: the domain event and the CloudEvent `source` it came from. */
@@ -28,6 +28,14 @@ export interface AppendOutcome {
 export interface ReadAllOptions {
   /** Read events after this position (exclusive); 0n reads from the start. */
   readonly after: bigint;
+  readonly batchSize?: number;
+}
+
+export interface ReadOrganisationOptions {
+  /** Read events stored before this position (exclusive). */
+  readonly before: bigint;
+  /** Only events of these types. */
+  readonly types?: readonly StoredEventType[];
   readonly batchSize?: number;
 }
 
@@ -75,10 +83,11 @@ export interface EventStore {
   ): AsyncIterable<readonly RecordedEvent[]>;
   /**
    * One organisation's events (input events billed to it, charges issued to it) stored
-   * before `before`, oldest first, in batches of at most `batchSize`: a lookup by
-   * organisation, whatever the size of the store (explain reads one organisation's history).
+   * before `options.before`, of `options.types` only when given, in batches, in no
+   * particular order (a store may go type by type): a lookup by organisation, whatever the
+   * size of the store (explain reads one organisation's history and folds it).
    */
-  readOrganisation(orgId: string, before: bigint, batchSize?: number): AsyncIterable<readonly RecordedEvent[]>;
+  readOrganisation(orgId: string, options: ReadOrganisationOptions): AsyncIterable<readonly RecordedEvent[]>;
   /** The position of the last readable event (0n when empty). */
   headPosition(): Promise<bigint>;
   /**

@@ -6,6 +6,7 @@ import {
   EventStore,
   OrganisationPartition,
   ReadAllOptions,
+  ReadOrganisationOptions,
   RecordedEvent,
   assertChargeRecords,
   assertPartition,
@@ -182,10 +183,11 @@ export class EsdbEventStore implements EventStore {
   /** The organisation's own stream, read forwards by revision: a stream read by name, whatever the size of `$all`. */
   async *readOrganisation(
     orgId: string,
-    before: bigint,
-    batchSize = DEFAULT_READ_BATCH_SIZE,
+    options: ReadOrganisationOptions,
   ): AsyncGenerator<readonly RecordedEvent[], void, undefined> {
-    positiveInteger(batchSize, 'batchSize');
+    const batchSize = positiveInteger(options.batchSize ?? DEFAULT_READ_BATCH_SIZE, 'batchSize');
+    const { before } = options;
+    const types: ReadonlySet<string> | null = options.types ? new Set(options.types) : null;
     const stream = this.names.organisation(orgId);
     let from: ReadRevision = START;
     for (;;) {
@@ -203,9 +205,9 @@ export class EsdbEventStore implements EventStore {
           if (batch.length > 0) yield batch;
           return;
         }
-        batch.push(recordedEventOf(event, position, this.names)!);
+        if (!types || types.has(event.type)) batch.push(recordedEventOf(event, position, this.names)!);
       }
-      yield batch;
+      if (batch.length > 0) yield batch;
       if (events.length < batchSize) return;
       from = events[events.length - 1]!.revision + 1n;
     }

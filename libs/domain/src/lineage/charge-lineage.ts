@@ -1,18 +1,59 @@
 import { BillingState, evolve, initialBillingState, materialsOf } from '../billing-state';
-import { ChargeEvent } from '../charges/charge';
+import { ChargeEvent, ChargeKind } from '../charges/charge';
 import { billingWindowOf, periodNamed } from '../close/billing-period';
 import { CloseDecider } from '../close/close-decider';
 import { admit } from '../contract/admission';
 import { InputEvent } from '../events/input-event';
-import { StoredEvent, isInputEvent } from '../events/stored-event';
+import {
+  EventFamily,
+  STORED_EVENT_TYPES,
+  StoredEvent,
+  StoredEventType,
+  familyOf,
+  isInputEvent,
+} from '../events/stored-event';
 import { parseInstant } from '../time/instant';
 import { ChargeUnit } from './charge-unit';
 import { lineageEvents } from './lineage-events';
 
+/**
+ * The event types a charge kind's lineage depends on: a history kept to them explains a
+ * charge exactly as the whole history does, and costs far less to read for an organisation
+ * whose events are mostly verifications. Contract applications and charges always (the
+ * contract's window, what was issued); ID lifecycles for what counts IDs (and the
+ * true-up's active count); verifications only for the verification charge, which nothing
+ * else depends on. The initial fee depends on its application alone.
+ */
+export function eventTypesBehind(kind: ChargeKind): StoredEventType[] {
+  const families = familiesBehind(kind);
+  return STORED_EVENT_TYPES.filter((type) => families.includes(familyOf(type)));
+}
+
+function familiesBehind(kind: ChargeKind): readonly EventFamily[] {
+  switch (kind) {
+    case 'initial-fee':
+      return ['contract', 'charge'];
+    case 'initial-fee-true-up':
+    case 'id-registration':
+    case 'monthly-fee':
+      return ['id-lifecycle', 'contract', 'charge'];
+    case 'verification':
+      return ['verification', 'contract', 'charge'];
+    default: {
+      const _exhaustive: never = kind;
+      throw new TypeError(`no lineage for charge kind ${String(_exhaustive)}`);
+    }
+  }
+}
+
 /** What explain asks: a charge, and the organisation's history as the store holds it. */
 export interface LineageQuestion {
   readonly charge: ChargeEvent;
-  /** The organisation's events stored before the charge, in store order (input events and charges). */
+  /**
+   * The organisation's events stored before the charge (input events and charges), or
+   * only those of eventTypesBehind(kind), in any order but those stored before the previous
+   * revision first (the fold places events by event time; only what each close had seen matters).
+   */
   readonly history: readonly StoredEvent[];
   /** For an adjustment: the revision before it, stored after the first `storedAfter` events of `history`. */
   readonly previous: { readonly charge: ChargeEvent; readonly storedAfter: number } | null;

@@ -32,6 +32,7 @@ export function lineageEvents(
   inputs: readonly InputEvent[],
 ): InputEvent[] {
   const contract = admission.contract;
+  const dayOf = daysOf();
   const lifecycle = inputs.filter(isIdLifecycleEvent);
   const byId = (ids: readonly (string | undefined)[]) => inputs.filter((event) => ids.includes(event.id));
   const lifecycleUpToEnd = () => lifecycle.filter((event) => dayOf(event) <= period.lastDay);
@@ -41,7 +42,7 @@ export function lineageEvents(
       chosen.push(...lifecycleUpToEnd());
       break;
     case 'id-registration':
-      chosen.push(...registrationsIn(period, lifecycle));
+      chosen.push(...registrationsIn(period, lifecycle, dayOf));
       break;
     case 'verification':
       chosen.push(
@@ -76,7 +77,11 @@ export function lineageEvents(
  * The lifecycle events of a month, and before it the last event of each ID registered in
  * the month: a registration counts only if the ID was not active already (§2.1).
  */
-function registrationsIn(period: BillingPeriod, lifecycle: readonly IdLifecycleEvent[]): IdLifecycleEvent[] {
+function registrationsIn(
+  period: BillingPeriod,
+  lifecycle: readonly IdLifecycleEvent[],
+  dayOf: (event: InputEvent) => DayNumber,
+): IdLifecycleEvent[] {
   const inPeriod = lifecycle.filter((event) => within(period, dayOf(event)));
   const registered = new Set(inPeriod.filter((event) => event.type === 'IdRegistered').map((e) => e.data.idId));
   const before = new Map<string, IdLifecycleEvent>();
@@ -85,8 +90,14 @@ function registrationsIn(period: BillingPeriod, lifecycle: readonly IdLifecycleE
   return [...before.values(), ...inPeriod];
 }
 
-function dayOf(event: InputEvent): DayNumber {
-  return dayOfInstant(parseInstant(event.time).epochMs);
+/** The JST day of each event, each parsed once (an organisation may have hundreds of thousands). */
+function daysOf(): (event: InputEvent) => DayNumber {
+  const days = new Map<InputEvent, DayNumber>();
+  return (event) => {
+    let day = days.get(event);
+    if (day === undefined) days.set(event, (day = dayOfInstant(parseInstant(event.time).epochMs)));
+    return day;
+  };
 }
 
 function within(period: BillingPeriod, day: DayNumber): boolean {

@@ -11,11 +11,26 @@ export type StoredEventType = StoredEvent['type'];
 export type EventFamily = 'id-lifecycle' | 'verification' | 'contract' | 'charge';
 
 /**
+ * The family a type belongs to, by the union it is declared in: a type in none of them is
+ * `never`, which no table entry can satisfy.
+ */
+type FamilyOf<T extends StoredEventType> = T extends IdLifecycleEvent['type']
+  ? 'id-lifecycle'
+  : T extends CredentialVerified['type']
+    ? 'verification'
+    : T extends ContractEvent['type']
+      ? 'contract'
+      : T extends ChargeEvent['type']
+        ? 'charge'
+        : never;
+
+/**
  * Every stored event type and its family, in one table: a new event type does not compile
  * until it is placed here (and then in every exhaustive fold: `evolve`, the projections,
- * the lineage). The key order is the order types are listed in (intake's messages).
+ * the lineage), and its entry must match the union it was declared in, so the guards below
+ * never lie. The key order is the order types are listed in (intake's messages).
  */
-const FAMILIES: { readonly [T in StoredEventType]: EventFamily } = {
+const FAMILIES: { readonly [T in StoredEventType]: FamilyOf<T> } = {
   IdRegistered: 'id-lifecycle',
   IdRevoked: 'id-lifecycle',
   CredentialVerified: 'verification',

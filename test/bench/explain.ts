@@ -1,10 +1,10 @@
 /**
- * `DATABASE_URL=… node -r @swc-node/register test/bench/explain.ts [--tariff FILE] [--runs N]`:
+ * `DATABASE_URL=… node -r @swc-node/register test/bench/explain.ts [--tariff FILE] [--runs N] [--orgs A,B]`:
  * how long `explain` takes on an existing store (ingested and closed), for organisations of
  * every size, and the plan of its one read of the store (EventStore.readOrganisation).
  *
  * For each organisation picked (the largest, the 90th and 50th percentile by stored events,
- * the smallest) and each charge kind it has, the latest charge of that kind is explained
+ * the smallest; and those named by --orgs) and each charge kind it has, the latest charge of that kind is explained
  * `--runs` times (default 3) in this process; the first run reads from a cold cache, the
  * others from a warm one. Then EXPLAIN (ANALYZE, BUFFERS) of the read for the largest and
  * the median organisation. Prints markdown.
@@ -50,6 +50,10 @@ async function main(): Promise<void> {
       ['p90', at(0.1)],
       ['median', at(0.5)],
       ['smallest', sizes[sizes.length - 1]!],
+      ...(option('orgs') ?? '')
+        .split(',')
+        .filter(Boolean)
+        .map((orgId) => ['named', sizes.find((size) => size.org_id === orgId)!] as const),
     ] as const;
     process.stdout.write(`store: ${Number(total).toLocaleString('en')} events, ${sizes.length} organisations\n\n`);
     process.stdout.write('| organisation | its events | charge | units | events listed | explain, ms (runs) |\n');

@@ -36,40 +36,35 @@ export function lineageEvents(
   const lifecycle = inputs.filter(isIdLifecycleEvent);
   const byId = (ids: readonly (string | undefined)[]) => inputs.filter((event) => ids.includes(event.id));
   const lifecycleUpToEnd = () => lifecycle.filter((event) => dayOf(event) <= period.lastDay);
-  const chosen: InputEvent[] = [];
-  switch (kind) {
-    case 'monthly-fee':
-      chosen.push(...lifecycleUpToEnd());
-      break;
-    case 'id-registration':
-      chosen.push(...registrationsIn(period, lifecycle, dayOf));
-      break;
-    case 'verification':
-      chosen.push(
-        ...inputs
-          .filter(isVerification)
-          .filter((event) => event.data.verifierOrgId !== event.data.holderOrgId && within(period, dayOf(event))),
-      );
-      break;
-    case 'initial-fee':
-      chosen.push(...byId([contract?.idService?.eventId]));
-      break;
-    case 'initial-fee-true-up': {
-      const reports = contract ? reportsAssessedIn(contract, period) : [];
-      chosen.push(...byId([contract?.idService?.eventId, ...reports.map((r) => r.eventId)]), ...lifecycleUpToEnd());
-      break;
-    }
-    default: {
-      const _exhaustive: never = kind;
-      throw new TypeError(`no lineage for charge kind ${String(_exhaustive)}`);
-    }
-  }
   // The closure that ended the contract within the period decided where the period ends.
   const closedOn = contract?.closedOn ?? null;
-  if (closedOn !== null && within(period, closedOn)) {
-    const closure = admission.decisions.find((d) => d.type === 'ContractClosed' && d.status === 'accepted');
-    chosen.push(...byId([closure?.eventId]));
-  }
+  const closure =
+    closedOn !== null && within(period, closedOn)
+      ? admission.decisions.find((d) => d.type === 'ContractClosed' && d.status === 'accepted')
+      : undefined;
+  // Concatenated, not spread into push: an organisation may have hundreds of thousands.
+  const chosen = ((): InputEvent[] => {
+    switch (kind) {
+      case 'monthly-fee':
+        return lifecycleUpToEnd();
+      case 'id-registration':
+        return registrationsIn(period, lifecycle, dayOf);
+      case 'verification':
+        return inputs
+          .filter(isVerification)
+          .filter((event) => event.data.verifierOrgId !== event.data.holderOrgId && within(period, dayOf(event)));
+      case 'initial-fee':
+        return byId([contract?.idService?.eventId]);
+      case 'initial-fee-true-up': {
+        const reports = contract ? reportsAssessedIn(contract, period) : [];
+        return byId([contract?.idService?.eventId, ...reports.map((r) => r.eventId)]).concat(lifecycleUpToEnd());
+      }
+      default: {
+        const _exhaustive: never = kind;
+        throw new TypeError(`no lineage for charge kind ${String(_exhaustive)}`);
+      }
+    }
+  })().concat(byId([closure?.eventId]));
   return inEventOrder(chosen);
 }
 

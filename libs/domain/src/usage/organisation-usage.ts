@@ -1,4 +1,4 @@
-import { eventOrderKey } from '../events/event-order';
+import { inEventOrder } from '../events/event-order';
 import { CredentialVerified, IdLifecycleEvent } from '../events/identity-events';
 import { IdContribution, contributionOf, readTimeline } from '../identity/id-contribution';
 import { IdTimeline, LifecycleEntry, insertIntoTimeline, lifecycleEntryOf } from '../identity/id-timeline';
@@ -71,7 +71,7 @@ export class OrganisationUsage implements UsageView, UsageUnits {
     const internal = event.data.verifierOrgId === event.data.holderOrgId;
     const day = dayOfInstant(parseInstant(event.time).epochMs);
     this.counters.add(day, internal ? 'verificationsInternal' : 'verificationsCounted', 1);
-    if (!internal) this.countedVerifications?.push({ day, event, order: eventOrderKey(event) });
+    if (!internal) this.countedVerifications?.push({ day, event });
   }
 
   /** Brings the counters up to date; returns the timelines that changed since the last time. */
@@ -128,10 +128,9 @@ export class OrganisationUsage implements UsageView, UsageUnits {
 
   countedVerificationsIn(fromDay: DayNumber, toDay: DayNumber): VerificationUnit[] {
     if (!this.countedVerifications) throw new Error('this usage keeps counts of verifications only, not their events');
-    return this.countedVerifications
-      .filter(({ day }) => fromDay <= day && day <= toDay)
-      .sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0))
-      .map(({ event }) => ({ event: event.id, verifierOrgId: event.data.verifierOrgId }));
+    return inEventOrder(
+      this.countedVerifications.filter(({ day }) => fromDay <= day && day <= toDay).map(({ event }) => event),
+    ).map((event) => ({ event: event.id, verifierOrgId: event.data.verifierOrgId }));
   }
 
   /** Units collected ID by ID, in ID order. */
@@ -166,8 +165,6 @@ interface TrackedId {
 interface CountedVerification {
   readonly day: DayNumber;
   readonly event: CredentialVerified;
-  /** Its place in event order (eventOrderKey). */
-  readonly order: string;
 }
 
 const NOTHING_COUNTED: IdContribution = contributionOf([]);

@@ -1,5 +1,5 @@
 import { EventStoreDBClient, FORWARDS, ReadRevision, START } from '@eventstore/db-client';
-import { organisationOf } from '@smartme/domain';
+import { isVerification, organisationOf } from '@smartme/domain';
 import {
   AppendOutcome,
   EventRecord,
@@ -221,7 +221,7 @@ export class EsdbEventStore implements EventStore {
   async retainedEventCount(upTo: bigint): Promise<number> {
     let count = 0;
     for await (const page of this.readAll({ after: 0n })) {
-      for (const record of page) if (record.position <= upTo && record.event.type !== 'CredentialVerified') count++;
+      for (const record of page) if (record.position <= upTo && !isVerification(record.event)) count++;
       if (page[page.length - 1]!.position >= upTo) break;
     }
     return count;

@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { ChargeIssued, CredentialVerified, IdRegistered, StoredEvent } from '@smartme/domain';
+import { ChargeIssued, CredentialVerified, IdRegistered, StoredEvent, StoredEventType } from '@smartme/domain';
 import { AppendOutcome, EventRecord, EventStore, OrganisationPartition, RecordedEvent } from '@smartme/ports';
 import { EmbeddedClient } from '../../libs/adapters/src/sql/embedded-client';
 import { EVENT_STORE_MIGRATIONS } from '../../libs/adapters/src/sql/event-store.schema';
@@ -199,6 +199,12 @@ export async function readEverything(
   return { events, batchSizes };
 }
 
+async function readOrganisationOf(store: EventStore, orgId: string): Promise<RecordedEvent[]> {
+  const events: RecordedEvent[] = [];
+  for await (const batch of store.readOrganisation(orgId, { before: 2n ** 62n })) events.push(...batch);
+  return events;
+}
+
 async function readPartitionOnce(store: EventStore, partition: OrganisationPartition, upTo: bigint): Promise<void> {
   for await (const batch of store.readPartition(partition, upTo)) void batch;
 }
@@ -356,6 +362,62 @@ export function eventStoreContract<S extends StoreUnderTest>(
         [`${p}-v`, `${p}-r`, `${p}-c`, `${p}-never`].map((id) => subject.organisationOf(id)),
       );
       expect(organisations).toEqual(['holder-org', 'reg-org', 'charged-org', null]);
+    });
+
+    it("reads one organisation's events before a position, input and charges alike, of the types asked for", async () => {
+      const p = uniquePrefix();
+      const org = `org-${p}`;
+      const outcomes = await store().append([
+        idRegistered(`${p}-1`, org),
+        idRegistered(`${p}-2`, `other-${p}`),
+        credentialVerified(`${p}-3`, org, `other-${p}`),
+        credentialVerified(`${p}-4`, `other-${p}`, org),
+        idRegistered(`${p}-5`, org),
+      ]);
+      const [charge] = await store().appendCharges([chargeIssued(`${p}-c`, org)]);
+      const [after] = await store().append([idRegistered(`${p}-6`, org)]);
+      const end = after!.position + 1n;
+      /** The batches' sizes, and what they held in id order (the port promises no order). */
+      const read = async (before: bigint, batchSize?: number, types?: StoredEventType[]) => {
+        const sizes: number[] = [];
+        const records: RecordedEvent[] = [];
+        for await (const batch of store().readOrganisation(org, { before, batchSize, types })) {
+          sizes.push(batch.length);
+          records.push(...batch);
+        }
+        const ids = records.map((r) => r.event.id).sort();
+        return { ids, sizes, records };
+      };
+
+      // The holder's verification is the holder's; the verifier's is not.
+      expect((await read(end)).ids).toEqual([`${p}-1`, `${p}-3`, `${p}-5`, `${p}-6`, `${p}-c`]);
+      expect((await read(charge!.position)).ids).toEqual([`${p}-1`, `${p}-3`, `${p}-5`]);
+      expect((await read(outcomes[2]!.position)).ids).toEqual([`${p}-1`]);
+      expect((await read(outcomes[0]!.position)).ids).toEqual([]);
+      const paged = await read(end, 2);
+      expect(paged.ids).toHaveLength(5);
+      expect(paged.sizes.every((size) => size >= 1 && size <= 2)).toBe(true);
+      expect(await readOrganisationOf(store(), `nobody-${p}`)).toEqual([]);
+      await expect(read(end, 0)).rejects.toThrow(RangeError);
+      // Of some types only.
+      expect((await read(end, 2, ['IdRegistered', 'ChargeIssued'])).ids).toEqual([
+        `${p}-1`,
+        `${p}-5`,
+        `${p}-6`,
+        `${p}-c`,
+      ]);
+      expect((await read(end, undefined, ['CredentialVerified'])).ids).toEqual([`${p}-3`]);
+      expect((await read(end, undefined, [])).ids).toEqual([]);
+      // Each event whole, at its position.
+      const { records } = await read(charge!.position + 1n);
+      expect(records.find((r) => r.event.id === `${p}-1`)).toEqual({
+        ...idRegistered(`${p}-1`, org),
+        position: outcomes[0]!.position,
+      });
+      expect(records.find((r) => r.event.id === `${p}-c`)).toEqual({
+        ...chargeIssued(`${p}-c`, org),
+        position: charge!.position,
+      });
     });
 
     it('same id, same content again: duplicate at the original position, nothing new to read', async () => {

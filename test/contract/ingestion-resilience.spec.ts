@@ -13,7 +13,7 @@ import { PostgresClient } from '../../libs/adapters/src/sql/postgres-client';
 import { SqlClient } from '../../libs/adapters/src/sql/sql-client';
 import { SqlDeadLetterStore } from '../../libs/adapters/src/sql/sql-dead-letter-store';
 import { SqlEventStore } from '../../libs/adapters/src/sql/sql-event-store';
-import { sqlStoreProbe } from '../../libs/adapters/src/sql/sql-probe';
+import { sqlEventStoreBackend } from '../../libs/adapters/src/sql/sql-event-store-backend';
 import { ThrowawayPostgres, postgresUrlForTests, startThrowawayPostgres } from '../infra/postgres';
 import { TestDatabase, embeddedTestDatabase, postgresTestDatabase, uniquePrefix } from './event-store.contract';
 
@@ -25,7 +25,7 @@ function ingestionOn(client: SqlClient): Ingestion {
     new SqlDeadLetterStore(client),
     { nowMs: () => NOW_MS },
     { maxClockSkewMs: 300_000 },
-    sqlStoreProbe(client),
+    sqlEventStoreBackend(client).ready,
   );
 }
 

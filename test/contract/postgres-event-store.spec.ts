@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { EVENT_STORE_MIGRATIONS } from '../../libs/adapters/src/sql/event-store.schema';
-import { contentHashOf } from '../../libs/adapters/src/sql/content-hash';
+import { contentHashOf } from '../../libs/adapters/src/event-store/content-hash';
 import { migrate } from '../../libs/adapters/src/sql/migrations';
 import { PostgresClient } from '../../libs/adapters/src/sql/postgres-client';
 import { SqlEventStore } from '../../libs/adapters/src/sql/sql-event-store';

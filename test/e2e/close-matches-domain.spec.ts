@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ChargeEvent, StoredEvent, decide, evolve, initialBillingState, parseInstant } from '@smartme/domain';
+import { ChargeEvent, closeDecider, evolve, initialBillingState, parseInstant } from '@smartme/domain';
 import { RawInput } from '@smartme/application';
 import { BillingRuntime, openBillingRuntime } from '../../apps/billing/src/composition/billing-runtime';
 import { SAMPLE_TARIFF } from '../../apps/billing/src/composition/runtime-options';
@@ -55,15 +55,18 @@ describe('close through the SQL projections equals the domain decision on the fo
 
     const state = initialBillingState({ deduplicate: false });
     for await (const batch of runtime.events.readAll({ after: 0n }))
-      for (const record of batch) evolve(state, record.event as StoredEvent);
+      for (const record of batch) evolve(state, record.event);
     const asOfMs = parseInstant('2026-11-01T01:00:00+09:00').epochMs;
-    const expected = decide({ asOfMs, closeGraceMs: runtime.settings.closeGraceMs }, state, runtime.settings.tariff);
+    const expected = closeDecider(runtime.settings.tariff).decide(
+      { asOfMs, closeGraceMs: runtime.settings.closeGraceMs },
+      state,
+    );
     expect(expected.length).toBeGreaterThan(100);
     expect(expected.filter((charge) => closings.some(([orgId]) => charge.data.orgId === orgId)).length).toBeGreaterThan(
       0,
     );
 
-    const report = await runtime.close.close(asOfMs);
+    const report = await runtime.close.asOf(asOfMs);
     expect(report.problems).toEqual([]);
     const byId = (a: ChargeEvent, b: ChargeEvent) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
     expect([...report.issued].sort(byId)).toEqual([...expected].sort(byId));

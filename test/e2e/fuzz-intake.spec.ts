@@ -76,7 +76,7 @@ beforeAll(async () => {
     const summary = await runtime.ingestion.ingestAll(inputs());
     expect(summary.rejected).toBe(0);
     await runtime.projector.catchUp();
-    await runtime.close.close(parseInstant(AS_OF).epochMs);
+    await runtime.close.asOf(parseInstant(AS_OF).epochMs);
     reference = sorted((await runtime.projections.charges()).map((charge) => rowOf(charge.event)));
     expect(reference.length).toBeGreaterThan(50);
   } finally {
@@ -275,7 +275,7 @@ describe('fuzz: the Kafka consumer', () => {
     expect(await readMessages(kafka, config.topics.deadLetter, invalid, 60_000)).toHaveLength(invalid);
 
     await runtime.projector.catchUp();
-    await runtime.close.close(parseInstant(AS_OF).epochMs);
+    await runtime.close.asOf(parseInstant(AS_OF).epochMs);
     expect(sorted((await runtime.projections.charges()).map((charge) => rowOf(charge.event)))).toEqual(reference);
   });
 });

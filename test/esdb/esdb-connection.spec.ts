@@ -1,4 +1,4 @@
-import { ConfigurationError } from '../../libs/adapters/src/config/tariff-file';
+import { ConfigurationError } from '../../libs/adapters/src/config/configuration-error';
 import {
   esdbConnectionFromEnv,
   parseEsdbConnectionString,

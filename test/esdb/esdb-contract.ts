@@ -13,11 +13,8 @@ import { EventStoreDBClient, NO_STREAM } from '@eventstore/db-client';
 import { EventRecord } from '@smartme/ports';
 import { EsdbChargeOutbox } from '../../libs/adapters/src/esdb/esdb-charge-outbox';
 import { eventDataOf, prepareEvent } from '../../libs/adapters/src/esdb/esdb-event-mapping';
-import {
-  EsdbAppendInterruptedError,
-  EsdbEventStore,
-  EsdbEventStoreOptions,
-} from '../../libs/adapters/src/esdb/esdb-event-store';
+import { EsdbAppendInterruptedError } from '../../libs/adapters/src/esdb/esdb-append-runs';
+import { EsdbEventStore, EsdbEventStoreOptions } from '../../libs/adapters/src/esdb/esdb-event-store';
 import { claimEventOf } from '../../libs/adapters/src/esdb/esdb-guard';
 import { esdbEventIdOf } from '../../libs/adapters/src/esdb/esdb-names';
 import {

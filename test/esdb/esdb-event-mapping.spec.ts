@@ -1,4 +1,4 @@
-import { contentHashOf } from '../../libs/adapters/src/sql/content-hash';
+import { contentHashOf } from '../../libs/adapters/src/event-store/content-hash';
 import {
   EsdbRecordedFields,
   eventDataOf,

@@ -10,7 +10,8 @@ import {
 } from '../../libs/adapters/src/esdb/esdb-guard';
 import { prepareEvent } from '../../libs/adapters/src/esdb/esdb-event-mapping';
 import { EsdbStreamNames } from '../../libs/adapters/src/esdb/esdb-names';
-import { mapLimit, runsOf } from '../../libs/adapters/src/esdb/esdb-event-store';
+import { mapLimit } from '../../libs/adapters/src/esdb/concurrency';
+import { runsOf } from '../../libs/adapters/src/esdb/esdb-append-runs';
 import { idRegistered } from '../contract/event-store.contract';
 
 const names = new EsdbStreamNames();

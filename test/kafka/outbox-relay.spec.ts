@@ -5,10 +5,9 @@
  */
 import { Admin, Kafka } from 'kafkajs';
 import { ChargeEvent } from '@smartme/domain';
-import { toChargeCloudEvent } from '@smartme/application';
+import { OutboxRelay, toChargeCloudEvent } from '@smartme/application';
 import { KafkaChargePublisher } from '../../libs/adapters/src/kafka/charge-publisher';
 import { KafkaConfig } from '../../libs/adapters/src/kafka/kafka-config';
-import { OutboxRelay } from '../../libs/adapters/src/kafka/outbox-relay';
 import { ProducerConnection } from '../../libs/adapters/src/kafka/producer-connection';
 import { ensureTopics } from '../../libs/adapters/src/kafka/topics';
 import { SqlChargeOutbox } from '../../libs/adapters/src/sql/sql-charge-outbox';

@@ -19,7 +19,7 @@ import { migrate } from '../../libs/adapters/src/sql/migrations';
 import { PostgresClient } from '../../libs/adapters/src/sql/postgres-client';
 import { SqlDeadLetterStore } from '../../libs/adapters/src/sql/sql-dead-letter-store';
 import { SqlEventStore } from '../../libs/adapters/src/sql/sql-event-store';
-import { sqlStoreProbe } from '../../libs/adapters/src/sql/sql-probe';
+import { sqlEventStoreBackend } from '../../libs/adapters/src/sql/sql-event-store-backend';
 import { kafkaBrokersForTests } from '../infra/kafka';
 import { ThrowawayPostgres, startThrowawayPostgres } from '../infra/postgres';
 import {
@@ -79,7 +79,7 @@ function ingestion(maxClockSkewMs = 300_000): Ingestion {
     new SqlDeadLetterStore(client),
     fixedClock,
     { maxClockSkewMs },
-    sqlStoreProbe(client),
+    sqlEventStoreBackend(client).ready,
   );
 }
 

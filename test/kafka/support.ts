@@ -13,7 +13,7 @@ import { KafkaLogger } from '../../libs/adapters/src/kafka/kafka-logger';
 import { SqlDeadLetterStore } from '../../libs/adapters/src/sql/sql-dead-letter-store';
 import { SqlEventStore } from '../../libs/adapters/src/sql/sql-event-store';
 import { SqlClient } from '../../libs/adapters/src/sql/sql-client';
-import { sqlStoreProbe } from '../../libs/adapters/src/sql/sql-probe';
+import { sqlEventStoreBackend } from '../../libs/adapters/src/sql/sql-event-store-backend';
 
 /** Mid-October 2025: the test events' times (early October) are in its past. */
 export const FIXED_NOW_MS = Date.parse('2025-10-15T00:00:00Z');
@@ -78,7 +78,13 @@ export function ingestionOn(client: SqlClient): {
   const events = new SqlEventStore(client);
   const deadLetters = new SqlDeadLetterStore(client);
   return {
-    ingestion: new Ingestion(events, deadLetters, fixedClock, { maxClockSkewMs: 300_000 }, sqlStoreProbe(client)),
+    ingestion: new Ingestion(
+      events,
+      deadLetters,
+      fixedClock,
+      { maxClockSkewMs: 300_000 },
+      sqlEventStoreBackend(client).ready,
+    ),
     events,
     deadLetters,
   };

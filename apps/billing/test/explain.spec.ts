@@ -3,6 +3,18 @@ import { WORKED_EXAMPLE, billing, ndjson, tempDir } from '../../../test/support/
 import { RunningService, startService } from './support';
 
 type Charge = { type: string; data: { chargeId: string; kind: string; period: string; revision: number } };
+type Explanation = {
+  charge: Charge;
+  tariffVersion: string;
+  termsVersion: string;
+  lines: unknown[];
+  events: { id: string }[];
+  unitCount: number;
+  units: Record<string, unknown>[];
+  added: Record<string, unknown>[] | null;
+  removed: Record<string, unknown>[] | null;
+  truncated: boolean;
+};
 
 /** The worked example's input events (test/fixtures/worked-example), by what they are. */
 const EVENTS = {
@@ -36,13 +48,7 @@ describe('charge lineage (explain)', () => {
     const result = await billing(['explain', '--charge', chargeId, ...store]);
     expect(result).toMatchObject({ code: 0 });
     printed.set(chargeId, result.stdout);
-    return JSON.parse(result.stdout) as {
-      charge: Charge;
-      tariffVersion: string;
-      termsVersion: string;
-      lines: unknown[];
-      events: { id: string }[];
-    };
+    return JSON.parse(result.stdout) as Explanation;
   };
   /** Every charge issued so far: what the closes printed. */
   const issued: Charge[] = [];
@@ -68,7 +74,49 @@ describe('charge lineage (explain)', () => {
       termsVersion: '2025-10',
       lines: [{ from: 1, to: 100, quantity: 2, unitPrice: '300', amount: '600' }],
       events: OCTOBER_LIFECYCLE,
+      unitCount: 2,
+      units: [
+        { idId: 'a', event: EVENTS.registeredA },
+        { idId: 'c', event: EVENTS.reregisteredC },
+      ],
+      added: null,
+      removed: null,
+      truncated: false,
     });
+  });
+
+  it('prints the object in the contract order as one ndjson line, and cuts long lists at --limit', async () => {
+    const result = await billing(['explain', '--charge', octoberFee.data.chargeId, '--format', 'ndjson', ...store]);
+    expect(result.stdout.trim().split('\n')).toHaveLength(1);
+    expect(Object.keys(JSON.parse(result.stdout))).toEqual([
+      'charge',
+      'tariffVersion',
+      'termsVersion',
+      'lines',
+      'events',
+      'unitCount',
+      'units',
+      'added',
+      'removed',
+      'truncated',
+    ]);
+    const cut = await billing(['explain', '--charge', octoberFee.data.chargeId, '--limit', '1', ...store]);
+    expect(JSON.parse(cut.stdout)).toMatchObject({
+      unitCount: 2,
+      units: [{ idId: 'a', event: EVENTS.registeredA }],
+      events: [OCTOBER_LIFECYCLE[0]],
+      truncated: true,
+    });
+    expect((await billing(['explain', '--charge', octoberFee.data.chargeId, '--limit', '0', ...store])).code).toBe(2);
+  });
+
+  it('prints tables for a person: the charge and its figures, then each list', async () => {
+    const result = await billing(['explain', '--charge', octoberFee.data.chargeId, '--format', 'table', ...store]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('units (2)');
+    expect(result.stdout).toContain(EVENTS.reregisteredC);
+    expect(result.stdout).toContain('events (6)');
+    expect(result.stdout).not.toContain('added (');
   });
 
   it('explains the initial fee by the application that opened the ID service', async () => {
@@ -77,6 +125,10 @@ describe('charge lineage (explain)', () => {
       { id: EVENTS.contractOpened, type: 'ContractOpened', time: '2025-10-05T10:00:00+09:00' },
     ]);
     expect(lineage.lines).toEqual([{ from: 101, to: null, quantity: 120, amount: '300000' }]);
+    expect(lineage).toMatchObject({
+      unitCount: 1,
+      units: [{ basis: 120, source: 'application', event: EVENTS.contractOpened }],
+    });
   });
 
   it('explains the registrations of October by the lifecycle events of October', async () => {
@@ -94,6 +146,14 @@ describe('charge lineage (explain)', () => {
       type: 'ChargeAdjusted',
       data: { adjusts: octoberFee.data.chargeId, quantity: -1 },
     });
+    // What the adjustment took away, against the original; 2 − 1 units, as its quantities add up.
+    expect(adjustment).toMatchObject({
+      unitCount: 1,
+      units: [{ idId: 'c', event: EVENTS.reregisteredC }],
+      added: [],
+      removed: [{ idId: 'a', event: EVENTS.registeredA }],
+      truncated: false,
+    });
     expect(adjustment.events.map((e) => e.id)).toEqual([
       EVENTS.registeredA,
       EVENTS.registeredB,
@@ -108,6 +168,9 @@ describe('charge lineage (explain)', () => {
   it('explains the verification year by the verifications of other organisations', async () => {
     await close('2026-01-01T02:00:00+09:00');
     const lineage = await explain(charge('verification', '2025').data.chargeId);
+    expect(lineage.unitCount).toBe(7);
+    expect(lineage.units.map((unit) => unit.verifierOrgId)).toEqual(Array(7).fill('beta'));
+    expect(lineage.units.map((unit) => unit.event)).toEqual(lineage.events.map((e) => e.id));
     // Four by beta in October (acme's own four are internal, not billed), three in December.
     expect(lineage.events.map((e) => e.id)).toEqual([
       '3d435676-82ba-568b-b29d-162d4627610f',
@@ -144,6 +207,9 @@ describe('charge lineage (explain)', () => {
     it('answers exactly what the CLI printed, for every kind', async () => {
       // The embedded store has one owner at a time: the CLI ran before the service started.
       expect(printed.size).toBe(5);
+      // With a limit, lists are cut as the CLI cuts them.
+      const cut = await get(`/v1/charges/${octoberFee.data.chargeId}/explain?limit=1`);
+      expect(await cut.json()).toMatchObject({ unitCount: 2, units: [{ idId: 'a' }], truncated: true });
       for (const [chargeId, stdout] of printed) {
         const response = await get(`/v1/charges/${chargeId}/explain`);
         expect(response.status).toBe(200);
@@ -167,6 +233,9 @@ describe('charge lineage (explain)', () => {
         field: 'chargeId',
       });
       expect((await get(`/v1/charges/${octoberFee.data.chargeId}/explain`, null)).status).toBe(401);
+      const badLimit = await get(`/v1/charges/${octoberFee.data.chargeId}/explain?limit=0`);
+      expect(badLimit.status).toBe(400);
+      expect(await badLimit.json()).toMatchObject({ status: 400, field: 'limit' });
     });
   });
 });

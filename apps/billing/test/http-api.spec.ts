@@ -154,6 +154,10 @@ describe('HTTP API', () => {
       next: string | null;
     };
     expect(second).toMatchObject({ items: [{ data: { kind: 'monthly-fee' } }], next: null });
+    expect(await (await call('/v1/charges?kind=monthly-fee')).json()).toMatchObject({
+      items: [{ data: { kind: 'monthly-fee', period: '2025-10' } }],
+    });
+    expect(await (await call('/v1/charges?kind=monthly')).json()).toMatchObject({ status: 400, field: 'kind' });
   });
 
   it('serves the usage of a period, and names a bad query field', async () => {

@@ -1,15 +1,16 @@
 import {
   ChargeEvent,
+  CloseDecider,
+  OrganisationMaterials,
   billingYearOf,
-  decideClose,
   formatMonth,
   monthOfInstant,
   monthStartMs,
-  organisationLedger,
 } from '@smartme/domain';
-import { EventStore, ExclusiveLock, OrganisationRecord, ProjectionStore } from '@smartme/ports';
+import { ExclusiveLock, OrganisationRecord, ProjectionStore } from '@smartme/ports';
 import { BillingSettings } from './billing-settings';
-import { CHARGE_SOURCE } from './charge-cloud-event';
+import { ChargeIssuance, OrganisationProblem } from './charge-issuance';
+import { CLOSE_LOCK } from './close-lock';
 import { Projector } from './projector';
 
 /** Organisations loaded and decided together: bounds the close's memory, lets loading and deciding overlap. */
@@ -18,7 +19,7 @@ const ORGANISATIONS_PER_PAGE = 500;
 export interface CloseReport {
   readonly issued: ChargeEvent[];
   /** Organisations left unbilled by this close, and why. */
-  readonly problems: { readonly orgId: string; readonly reason: string }[];
+  readonly problems: OrganisationProblem[];
 }
 
 /** The latest period of a type whose close is due at an instant (ignoring contract ends). */
@@ -31,7 +32,7 @@ export interface DuePeriod {
 
 /**
  * One close run, as observers (metrics) see it. A run decides every due period of every
- * organisation at once (domain `decideClose`), so its duration belongs to the run, not to
+ * organisation at once (the domain's close decider), so its duration belongs to the run, not to
  * a period type; what is per type is how far the run reached: `due`, the latest month and
  * billing year whose close was due as of the run's instant.
  */
@@ -66,19 +67,20 @@ export function duePeriodsAsOf(
 }
 
 /**
- * The scheduler's close: brings the projections up to date, lets the domain decide what
- * every organisation owes as of an instant, and stores those charge events (with their
- * outbox entries). One close runs at a time across every process sharing the store, so
+ * The scheduler's close: brings the projections up to date, lets the domain's close
+ * decider decide what every organisation owes as of an instant, and issues those charges
+ * (ChargeIssuance). One close runs at a time across every process sharing the store, so
  * each charge is issued exactly once; the deterministic charge ids are a second guard.
  */
 export class PeriodClose {
   private readonly observers = new Set<CloseObserver>();
 
   constructor(
-    private readonly events: EventStore,
     private readonly projections: ProjectionStore,
     private readonly projector: Projector,
     private readonly lock: ExclusiveLock,
+    private readonly issuance: ChargeIssuance,
+    private readonly decider: CloseDecider,
     private readonly settings: BillingSettings,
   ) {}
 
@@ -88,11 +90,14 @@ export class PeriodClose {
     return () => this.observers.delete(observer);
   }
 
-  /** Timed from when the lock is held: waiting for another process's close is not this close's duration. */
-  async close(asOfMs: number): Promise<CloseReport> {
+  /**
+   * Closes every period due as of `asOfMs` (`close --as-of`, the scheduler's tick). Timed
+   * from when the lock is held: waiting for another process's close is not this close's duration.
+   */
+  async asOf(asOfMs: number): Promise<CloseReport> {
     let started = performance.now();
     try {
-      const report = await this.lock.runExclusive('close', () => {
+      const report = await this.lock.runExclusive(CLOSE_LOCK, () => {
         started = performance.now();
         return this.closeHoldingLock(asOfMs);
       });
@@ -119,23 +124,8 @@ export class PeriodClose {
   private async closeHoldingLock(asOfMs: number): Promise<CloseReport> {
     await this.projector.catchUp();
     const decided = await this.decide(asOfMs);
-    if (decided.issued.length === 0) return decided;
-    const outcomes = await this.events.appendCharges(decided.issued.map((event) => ({ event, source: CHARGE_SOURCE })));
-    await this.projector.catchUp();
-    // Only what this close stored was issued by it; the charge ids guard against a
-    // second issuer even if the lock were ever bypassed.
-    return {
-      issued: decided.issued.filter((_, i) => outcomes[i]!.status === 'appended'),
-      problems: [
-        ...decided.problems,
-        ...decided.issued
-          .filter((_, i) => outcomes[i]!.status === 'conflict')
-          .map((event) => ({
-            orgId: event.data.orgId,
-            reason: `charge ${event.id} was already issued with other content`,
-          })),
-      ],
-    };
+    const { issued, problems } = await this.issuance.issue(decided.issued);
+    return { issued, problems: [...decided.problems, ...problems] };
   }
 
   /**
@@ -144,19 +134,15 @@ export class PeriodClose {
    * skipped, so it does not hold back everyone else's billing.
    */
   async decide(asOfMs: number, orgIds?: readonly string[]): Promise<CloseReport> {
-    const { tariff, closeGraceMs } = this.settings;
+    const command = { asOfMs, closeGraceMs: this.settings.closeGraceMs };
     const report: CloseReport = { issued: [], problems: [] };
     // Without a contract application there is no contract, hence nothing to bill.
     for await (const organisations of this.organisationsInPages(
       orgIds ?? (await this.projections.contractedOrganisationIds()),
     )) {
-      for (const org of organisations) {
-        try {
-          report.issued.push(...decideClose(organisationLedger(org, tariff), { asOfMs, closeGraceMs }, tariff));
-        } catch (error) {
-          report.problems.push({ orgId: org.orgId, reason: (error as Error).message });
-        }
-      }
+      const page = decideEach(organisations, (org) => this.decider.decideFor(command, org));
+      report.issued.push(...page.decided.flat());
+      report.problems.push(...page.problems);
     }
     return report;
   }
@@ -175,4 +161,24 @@ export class PeriodClose {
       yield page;
     }
   }
+}
+
+/**
+ * Decides organisation by organisation; one that cannot be rated (no tariff version covers
+ * one of its periods) is reported, not allowed to hold back everyone else's billing.
+ */
+export function decideEach<T>(
+  organisations: readonly OrganisationMaterials[],
+  decide: (organisation: OrganisationMaterials) => T,
+): { decided: T[]; problems: OrganisationProblem[] } {
+  const decided: T[] = [];
+  const problems: OrganisationProblem[] = [];
+  for (const organisation of organisations) {
+    try {
+      decided.push(decide(organisation));
+    } catch (error) {
+      problems.push({ orgId: organisation.orgId, reason: (error as Error).message });
+    }
+  }
+  return { decided, problems };
 }

@@ -1,34 +1,25 @@
 import {
-  BillingPeriod,
-  ChargeKind,
   ChargeLine,
-  ContractEvent,
-  DayNumber,
-  InputEvent,
+  ChargeUnit,
+  CloseDecider,
+  InputEventType,
   StoredEvent,
-  admit,
-  billedOrganisation,
-  billingWindowOf,
-  dayOfInstant,
-  insertApplication,
-  instantKey,
-  monthOfDay,
-  parseInstant,
-  periodNamed,
+  chargeIdOf,
+  chargeLineage,
+  eventTypesBehind,
 } from '@smartme/domain';
-import { EventStore, IssuedChargeEvent, ProjectionStore } from '@smartme/ports';
-import { BillingSettings } from './billing-settings';
+import { EventStore, IssuedChargeEvent, ProjectionStore, positiveInteger } from '@smartme/ports';
 import { ChargeCloudEvent, toChargeCloudEvent } from './charge-cloud-event';
 
 /** One input event behind a charge. */
 export interface LineageEvent {
   readonly id: string;
-  readonly type: InputEvent['type'];
+  readonly type: InputEventType;
   readonly time: string;
 }
 
-/** `explain --charge ID` (interfaces.md §3): the lineage of a charge. */
-export interface ChargeLineage {
+/** `explain --charge ID` and `GET /v1/charges/{id}/explain` (interfaces.md §3), fields in the contract's order. */
+export interface ChargeExplanation {
   /** The charge event exactly as invoicing received it. */
   readonly charge: ChargeCloudEvent;
   readonly tariffVersion: string;
@@ -36,168 +27,81 @@ export interface ChargeLineage {
   readonly lines: readonly ChargeLine[];
   /** The input events the charge was computed from, in event-time order (ties by id). */
   readonly events: readonly LineageEvent[];
+  /** How many units the period total after this charge counts (never cut). */
+  readonly unitCount: number;
+  readonly units: readonly ChargeUnit[];
+  /** For a ChargeAdjusted, the units gained and lost against the revision before it; null otherwise. */
+  readonly added: readonly ChargeUnit[] | null;
+  readonly removed: readonly ChargeUnit[] | null;
+  /** Whether a list (events, units, added, removed) was cut at the limit. */
+  readonly truncated: boolean;
 }
 
-const LIFECYCLE = new Set<string>(['IdRegistered', 'IdRevoked']);
-const CONTRACT = new Set<string>(['ContractOpened', 'IdServiceAdded', 'HeadcountChanged', 'ContractClosed']);
+export const DEFAULT_EXPLAIN_LIMIT = 1000;
 
 /**
- * The lineage of a charge: which input events made it. Only events stored before the
- * charge count (its position in the event store), so a charge is explained by what the
- * close that issued it knew: an original charge does not list a late event, the
- * adjustment that the late event caused does. Per kind (billing-rules.md §2):
- * - `monthly-fee`: every ID registration and revocation of the organisation up to the
- *   end of the period (they decide which IDs are active at its end);
- * - `id-registration`: the registrations and revocations within the period, and for each
- *   ID registered in it the last lifecycle event before it (whether the ID was already
- *   active, which makes a registration a no-op);
- * - `verification`: the counted verifications of the organisation's credentials in the
- *   billing year (internal ones are not billed, so they are not listed);
- * - `initial-fee`: the application that gave the contract its ID service (its basis);
- * - `initial-fee-true-up`: that application, the headcount reports assessed in the month,
- *   and the ID lifecycle up to the month end (the over-limit check on the active count).
- * The contract closure that cut the period short is listed too.
- *
- * Cost: the charge is found among all issued charges, and the organisation's events by
- * reading the event store from the start up to the charge. That is fine for an operator's
- * question; an index by charge id and by organisation would make it cheap.
+ * The lineage of a charge, as the decision that issued it counted it (domain chargeLineage).
+ * Reads the charge and the revision before it by id, and the charged organisation's events
+ * stored before it, of the types its kind depends on (EventStore.readOrganisation: a lookup
+ * by organisation, so the cost is that organisation's history, whatever the size of the
+ * store); nothing else.
  */
 export class Explain {
   constructor(
     private readonly events: EventStore,
     private readonly projections: ProjectionStore,
-    private readonly settings: Pick<BillingSettings, 'tariff' | 'closeGraceMs'>,
+    private readonly decider: CloseDecider,
   ) {}
 
-  /** Null when no charge has that id. */
-  async charge(chargeId: string): Promise<ChargeLineage | null> {
-    const issued = (await this.projections.charges()).find((c) => c.event.data.chargeId === chargeId);
+  /** Null when no charge has that id. Lists are cut at `limit` (default 1000). */
+  async charge(chargeId: string, options: { readonly limit?: number } = {}): Promise<ChargeExplanation | null> {
+    const limit = positiveInteger(options.limit ?? DEFAULT_EXPLAIN_LIMIT, 'limit');
+    const issued = await this.projections.charge(chargeId);
     if (!issued) return null;
-    const inputs = await this.inputsBefore(issued);
+    const { orgId, kind, period, revision } = issued.event.data;
+    const previous = revision > 0 ? await this.projections.charge(chargeIdOf(orgId, kind, period, revision - 1)) : null;
+    const { history, storedBeforePrevious } = await this.historyBefore(issued, previous);
+    const lineage = chargeLineage(this.decider, {
+      charge: issued.event,
+      history,
+      previous: previous ? { charge: previous.event, storedAfter: storedBeforePrevious } : null,
+    });
     // The lines as invoicing got them (contract field order), not as storage returned them.
     const charge = toChargeCloudEvent(issued.event);
-    const { data } = charge;
+    const cut = <T>(list: readonly T[]) => list.slice(0, limit);
+    const lists = [lineage.events, lineage.units, lineage.added ?? [], lineage.removed ?? []];
     return {
       charge,
-      tariffVersion: data.tariffVersion,
-      termsVersion: data.termsVersion,
-      lines: data.lines,
-      events: this.lineage(data.kind, data.period, data.orgId, inputs).map(({ id, type, time }) => ({
-        id,
-        type,
-        time,
-      })),
+      tariffVersion: charge.data.tariffVersion,
+      termsVersion: charge.data.termsVersion,
+      lines: charge.data.lines,
+      events: cut(lineage.events).map(({ id, type, time }) => ({ id, type, time })),
+      unitCount: lineage.unitCount,
+      units: cut(lineage.units),
+      added: lineage.added && cut(lineage.added),
+      removed: lineage.removed && cut(lineage.removed),
+      truncated: lists.some((list) => list.length > limit),
     };
   }
 
-  /** The organisation's input events stored before the charge. */
-  private async inputsBefore(issued: IssuedChargeEvent): Promise<InputEvent[]> {
-    const orgId = issued.event.data.orgId;
-    const inputs: InputEvent[] = [];
-    for await (const batch of this.events.readAll({ after: 0n })) {
-      for (const recorded of batch) {
-        if (recorded.position >= issued.position) return inputs;
-        if (isInput(recorded.event) && billedOrganisation(recorded.event) === orgId) inputs.push(recorded.event);
+  /**
+   * The organisation's events stored before the charge, of the types its kind depends on
+   * (the rest would change nothing), and how many came before the revision before it.
+   */
+  private async historyBefore(
+    issued: IssuedChargeEvent,
+    previous: IssuedChargeEvent | null,
+  ): Promise<{ history: StoredEvent[]; storedBeforePrevious: number }> {
+    // The fold does not depend on the order; only on which events the previous revision's close had seen.
+    const beforePrevious: StoredEvent[] = [];
+    const afterPrevious: StoredEvent[] = [];
+    const { orgId, kind } = issued.event.data;
+    const reading = { before: issued.position, types: eventTypesBehind(kind) };
+    for await (const batch of this.events.readOrganisation(orgId, reading)) {
+      for (const { event, position } of batch) {
+        (previous && position < previous.position ? beforePrevious : afterPrevious).push(event);
       }
     }
-    return inputs;
+    return { history: [...beforePrevious, ...afterPrevious], storedBeforePrevious: beforePrevious.length };
   }
-
-  private lineage(kind: ChargeKind, periodName: string, orgId: string, inputs: readonly InputEvent[]): InputEvent[] {
-    const { tariff, closeGraceMs } = this.settings;
-    const applications = inputs
-      .filter((e): e is ContractEvent => CONTRACT.has(e.type))
-      .reduce<readonly ContractEvent[]>((list, event) => insertApplication(list, event), []);
-    const admission = admit(orgId, applications, tariff);
-    const contract = admission.contract;
-    const period = periodNamed(periodName, billingWindowOf(contract), tariff.verificationYear.startMonth, closeGraceMs);
-    const dayOf = (event: InputEvent) => dayOfInstant(parseInstant(event.time).epochMs);
-    const lifecycleUpToEnd = () => inputs.filter((e) => LIFECYCLE.has(e.type) && dayOf(e) <= period.lastDay);
-
-    const chosen: InputEvent[] = [];
-    const byId = (ids: readonly string[]) => inputs.filter((e) => ids.includes(e.id));
-    switch (kind) {
-      case 'monthly-fee':
-        chosen.push(...lifecycleUpToEnd());
-        break;
-      case 'id-registration':
-        chosen.push(
-          ...registrationsIn(
-            period,
-            inputs.filter((e) => LIFECYCLE.has(e.type)),
-            dayOf,
-          ),
-        );
-        break;
-      case 'verification':
-        chosen.push(
-          ...inputs.filter(
-            (e) =>
-              e.type === 'CredentialVerified' &&
-              e.data.verifierOrgId !== e.data.holderOrgId &&
-              dayOf(e) >= period.firstDay &&
-              dayOf(e) <= period.lastDay,
-          ),
-        );
-        break;
-      case 'initial-fee':
-        chosen.push(...byId(contract?.idService ? [contract.idService.eventId] : []));
-        break;
-      case 'initial-fee-true-up': {
-        const service = contract?.idService;
-        const openingMonth = service ? monthOfDay(service.openedOn) : null;
-        const reports = (contract?.headcountReports ?? []).filter(
-          (report) => openingMonth !== null && Math.max(monthOfDay(report.changedOn), openingMonth) === period.month,
-        );
-        chosen.push(
-          ...byId([...(service ? [service.eventId] : []), ...reports.map((r) => r.eventId)]),
-          ...lifecycleUpToEnd(),
-        );
-        break;
-      }
-    }
-    // The closure that ended the contract within the period decided where the period ends.
-    const closedOn = contract?.closedOn ?? null;
-    if (closedOn !== null && closedOn >= period.firstDay && closedOn <= period.lastDay) {
-      const closure = admission.decisions.find((d) => d.type === 'ContractClosed' && d.status === 'accepted');
-      if (closure) chosen.push(...byId([closure.eventId]));
-    }
-    return inEventOrder(chosen);
-  }
-}
-
-/**
- * The lifecycle events of a month, and before it the last event of each ID registered in
- * the month: a registration counts only if the ID was not active already (§2.1).
- */
-function registrationsIn(
-  period: BillingPeriod,
-  lifecycle: readonly InputEvent[],
-  dayOf: (e: InputEvent) => DayNumber,
-): InputEvent[] {
-  const within = lifecycle.filter((e) => dayOf(e) >= period.firstDay && dayOf(e) <= period.lastDay);
-  const registered = new Set(within.filter((e) => e.type === 'IdRegistered').map(idOf));
-  const before = new Map<string, InputEvent>();
-  for (const event of inEventOrder(lifecycle.filter((e) => dayOf(e) < period.firstDay && registered.has(idOf(e))))) {
-    before.set(idOf(event), event);
-  }
-  return [...before.values(), ...within];
-}
-
-function idOf(event: InputEvent): string {
-  return event.type === 'IdRegistered' || event.type === 'IdRevoked' ? event.data.idId : '';
-}
-
-function isInput(event: StoredEvent): event is InputEvent {
-  return event.type !== 'ChargeIssued' && event.type !== 'ChargeAdjusted';
-}
-
-/** Event time, ties by event id, without duplicates: the order the domain applies events in. */
-function inEventOrder(events: readonly InputEvent[]): InputEvent[] {
-  const unique = [...new Map(events.map((e) => [e.id, e])).values()];
-  const key = (e: InputEvent) => `${instantKey(parseInstant(e.time))}|${e.id}`;
-  return unique
-    .map((e) => ({ e, k: key(e) }))
-    .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0))
-    .map(({ e }) => e);
 }

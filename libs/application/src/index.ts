@@ -13,3 +13,6 @@ export * from './redrive';
 export * from './dead-letter-view';
 export * from './intake';
 export * from './explain';
+export * from './outbox-relay';
+export * from './close-lock';
+export * from './charge-issuance';

@@ -1,4 +1,4 @@
-import { evolve, initialBillingState } from '@smartme/domain';
+import { evolve, initialBillingState, isChargeEvent } from '@smartme/domain';
 import {
   EventStore,
   ExclusiveLock,
@@ -7,7 +7,9 @@ import {
   ProjectionStore,
   RebuiltPartition,
   ReplacementReport,
+  positiveInteger,
 } from '@smartme/ports';
+import { CLOSE_LOCK } from './close-lock';
 
 export interface ReplayProgress {
   /** Events folded so far, across partitions. */
@@ -51,12 +53,10 @@ export class Replay {
     private readonly lock: ExclusiveLock,
   ) {}
 
-  run(options: ReplayOptions = {}): Promise<ReplayReport> {
+  async run(options: ReplayOptions = {}): Promise<ReplayReport> {
     const { onProgress, eventsPerPartition = DEFAULT_EVENTS_PER_PARTITION } = options;
-    if (!Number.isSafeInteger(eventsPerPartition) || eventsPerPartition < 1) {
-      return Promise.reject(new RangeError(`eventsPerPartition must be a positive integer, got ${eventsPerPartition}`));
-    }
-    return this.lock.runExclusive('close', async () => {
+    positiveInteger(eventsPerPartition, 'eventsPerPartition');
+    return this.lock.runExclusive(CLOSE_LOCK, async () => {
       const head = await this.events.headPosition();
       // Each partition is a read of the whole stream: no more of them than memory asks for.
       const count = Math.max(1, Math.ceil((await this.events.retainedEventCount(head)) / eventsPerPartition));
@@ -88,8 +88,7 @@ export class Replay {
     for await (const batch of this.events.readPartition(partition, head, 10_000)) {
       for (const record of batch) {
         evolve(state, record.event);
-        if (record.event.type === 'ChargeIssued' || record.event.type === 'ChargeAdjusted')
-          charges.push({ position: record.position, event: record.event });
+        if (isChargeEvent(record.event)) charges.push({ position: record.position, event: record.event });
       }
       progress.events += batch.length;
       onProgress?.({ events: progress.events, head, partition });

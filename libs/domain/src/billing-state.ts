@@ -1,9 +1,9 @@
-import { Charge, ChargeEvent, IssuedCharge } from './charges/charge';
-import { Admission, admit } from './contract/admission';
+import { Charge, IssuedCharge } from './charges/charge';
+import { OrganisationLedger } from './close/decide-close';
+import { admit } from './contract/admission';
 import { insertApplication } from './contract/organisation-applications';
 import { ContractEvent } from './events/contract-events';
-import { InputEvent, billedOrganisation } from './events/input-event';
-import { ClosePeriods, OrganisationLedger, decideClose } from './close/decide-close';
+import { StoredEvent, organisationOf } from './events/stored-event';
 import { Tariff } from './tariff/tariff';
 import { OrganisationUsage } from './usage/organisation-usage';
 import { UsageView } from './usage/usage-view';
@@ -21,12 +21,12 @@ export interface BillingState {
   readonly organisations: Map<string, OrganisationState>;
   /** Whether redelivered events must be recognised; a fold of the event store need not. */
   readonly deduplicate: boolean;
+  /** Whether usage keeps what explain lists (OrganisationUsage's `units`). */
+  readonly units: boolean;
 }
 
-export type StoredEvent = InputEvent | ChargeEvent;
-
-export function initialBillingState(options: { deduplicate?: boolean } = {}): BillingState {
-  return { organisations: new Map(), deduplicate: options.deduplicate ?? true };
+export function initialBillingState(options: { deduplicate?: boolean; units?: boolean } = {}): BillingState {
+  return { organisations: new Map(), deduplicate: options.deduplicate ?? true, units: options.units ?? false };
 }
 
 /**
@@ -36,10 +36,7 @@ export function initialBillingState(options: { deduplicate?: boolean } = {}): Bi
  * `state` (the fold owns it; copying a million IDs per event would be the alternative).
  */
 export function evolve(state: BillingState, event: StoredEvent): BillingState {
-  const org = organisation(
-    state,
-    event.type === 'ChargeIssued' || event.type === 'ChargeAdjusted' ? event.data.orgId : billedOrganisation(event),
-  );
+  const org = organisation(state, organisationOf(event));
   switch (event.type) {
     case 'IdRegistered':
     case 'IdRevoked':
@@ -52,33 +49,38 @@ export function evolve(state: BillingState, event: StoredEvent): BillingState {
     case 'ChargeAdjusted':
       org.issued.set(event.data.chargeId, event.data);
       break;
-    default:
+    case 'ContractOpened':
+    case 'IdServiceAdded':
+    case 'HeadcountChanged':
+    case 'ContractClosed':
       org.applications = insertApplication(org.applications, event);
+      break;
+    default: {
+      const _exhaustive: never = event;
+      throw new TypeError(`evolve: unknown event type ${(_exhaustive as StoredEvent).type}`);
+    }
   }
   return state;
 }
 
-export function admissionOf(org: OrganisationState, tariff: Tariff): Admission {
-  return admit(org.orgId, org.applications, tariff);
+/**
+ * What the close decides an organisation from, however it was kept: folded from events
+ * here, or read from the projections (usage as counters per day or month) in production.
+ */
+export interface OrganisationMaterials {
+  readonly orgId: string;
+  /** In evaluation order: event time, ties by event id. */
+  readonly applications: readonly ContractEvent[];
+  readonly usage: UsageView;
+  readonly issued: readonly IssuedCharge[];
 }
 
-export function ledgerOf(org: OrganisationState, tariff: Tariff): OrganisationLedger {
-  return organisationLedger(
-    { orgId: org.orgId, applications: org.applications, usage: org.usage.view(), issued: [...org.issued.values()] },
-    tariff,
-  );
+export function materialsOf(org: OrganisationState): OrganisationMaterials {
+  return { orgId: org.orgId, applications: org.applications, usage: org.usage, issued: [...org.issued.values()] };
 }
 
-/** The close's view of an organisation from its projected materials: applications are judged now, under the tariff's terms. */
-export function organisationLedger(
-  materials: {
-    orgId: string;
-    applications: readonly ContractEvent[];
-    usage: UsageView;
-    issued: readonly IssuedCharge[];
-  },
-  tariff: Tariff,
-): OrganisationLedger {
+/** The close's view of an organisation from its materials: applications are judged now, under the tariff's terms. */
+export function organisationLedger(materials: OrganisationMaterials, tariff: Tariff): OrganisationLedger {
   return {
     orgId: materials.orgId,
     contract: admit(materials.orgId, materials.applications, tariff).contract,
@@ -87,22 +89,12 @@ export function organisationLedger(
   };
 }
 
-/**
- * The decider: the charges a close as of `command.asOfMs` issues, organisation by
- * organisation (in id order, so the output is deterministic), each in period order.
- */
-export function decide(command: ClosePeriods, state: BillingState, tariff: Tariff): ChargeEvent[] {
-  return [...state.organisations.keys()]
-    .sort()
-    .flatMap((orgId) => decideClose(ledgerOf(state.organisations.get(orgId)!, tariff), command, tariff));
-}
-
 function organisation(state: BillingState, orgId: string): OrganisationState {
   let org = state.organisations.get(orgId);
   if (!org) {
     org = {
       orgId,
-      usage: new OrganisationUsage({ deduplicate: state.deduplicate }),
+      usage: new OrganisationUsage({ deduplicate: state.deduplicate, units: state.units }),
       applications: [],
       issued: new Map(),
     };

@@ -1,22 +1,34 @@
 import DecimalJs from 'decimal.js';
 import fc from 'fast-check';
 import {
+  BillingPeriod,
   ChargeEvent,
+  ChargeUnit,
   ContractEvent,
   IdentityEvent,
   InputEvent,
   Service,
   StoredEvent,
   Tariff,
+  admit,
+  billingWindowOf,
   chargeIdOf,
-  decide,
+  chargeLineage,
+  closeDecider,
+  dayOfInstant,
+  eventOrderKey,
+  eventTypesBehind,
   evolve,
+  isChargeEvent,
+  isBillable,
+  isContractEvent,
   initialBillingState,
   isInitialFeeKind,
   parseInstant,
   parseTariff,
+  periodNamed,
 } from '../src';
-import { Billing } from './support/events';
+import { Billing, lineageQuestion } from './support/events';
 import { sampleTariff, sampleTariffDocument, twoVersionTariff } from './support/sample-tariff';
 
 /**
@@ -575,6 +587,61 @@ function shuffled<T>(values: readonly T[], seed: number): T[] {
 }
 
 // ---------------------------------------------------------------------------------------
+// Units, recounted
+
+/**
+ * The units of a usage charge, recounted from the organisation's events stored before it,
+ * independently of the domain's timelines and counters: each ID's events in event order,
+ * an active spell from a registration of an inactive ID to a revocation of an active one.
+ * (The period's bounds and the event order are the domain's: what is recounted is what counts.)
+ */
+function recountedUnits(charge: ChargeEvent['data'], history: readonly StoredEvent[], tariff: Tariff): ChargeUnit[] {
+  const own = history.filter((event) => !isChargeEvent(event));
+  const contract = admit(charge.orgId, orderedApplications(own), tariff).contract;
+  const window = billingWindowOf(contract);
+  // A period the contract no longer bills counts nothing (its charges are reversed).
+  if (!isBillable(window, charge.period, tariff.verificationYear.startMonth)) return [];
+  const period: BillingPeriod = periodNamed(charge.period, window, tariff.verificationYear.startMonth, 0);
+  const dayOf = (event: StoredEvent) => dayOfInstant(parseInstant(event.time).epochMs);
+  const inPeriod = (day: number) => day >= period.firstDay && day <= period.lastDay;
+  const inOrder = [...own].sort((a, b) => (eventOrderKey(a) < eventOrderKey(b) ? -1 : 1));
+  if (charge.kind === 'verification') {
+    return inOrder.flatMap((event) =>
+      event.type === 'CredentialVerified' &&
+      event.data.verifierOrgId !== event.data.holderOrgId &&
+      inPeriod(dayOf(event))
+        ? [{ event: event.id, verifierOrgId: event.data.verifierOrgId }]
+        : [],
+    );
+  }
+  const units: ChargeUnit[] = [];
+  const idIds = [
+    ...new Set(inOrder.flatMap((e) => (e.type === 'IdRegistered' || e.type === 'IdRevoked' ? [e.data.idId] : []))),
+  ];
+  for (const idId of idIds.sort()) {
+    let activeSince: string | null = null;
+    let registration: string | null = null;
+    for (const event of inOrder) {
+      if ((event.type !== 'IdRegistered' && event.type !== 'IdRevoked') || event.data.idId !== idId) continue;
+      if (charge.kind === 'monthly-fee' && dayOf(event) > period.lastDay) break;
+      if (event.type === 'IdRegistered' && activeSince === null) {
+        activeSince = event.id;
+        if (registration === null && inPeriod(dayOf(event))) registration = event.id;
+      } else if (event.type === 'IdRevoked' && activeSince !== null) {
+        activeSince = null;
+      }
+    }
+    if (charge.kind === 'monthly-fee' && activeSince !== null) units.push({ idId, event: activeSince });
+    if (charge.kind === 'id-registration' && registration !== null) units.push({ idId, event: registration });
+  }
+  return units;
+}
+
+function orderedApplications(events: readonly StoredEvent[]): ContractEvent[] {
+  return events.filter(isContractEvent).sort((a, b) => (eventOrderKey(a) < eventOrderKey(b) ? -1 : 1));
+}
+
+// ---------------------------------------------------------------------------------------
 // Properties
 
 const issuedCharges = (billing: Billing) => billing.issued.map(({ type, id, data }) => ({ type, id, data }));
@@ -696,7 +763,66 @@ describe('close properties (billing-rules.md §2–§5)', () => {
         const state = initialBillingState();
         for (const event of shuffled([...store, ...store], seed)) evolve(state, event); // every event twice
         for (const asOf of [...world.schedule, FINAL_AS_OF]) {
-          expect(decide({ asOfMs: epochMs(asOf), closeGraceMs: 60 * 60 * 1000 }, state, tariffOf(world))).toEqual([]);
+          expect(
+            closeDecider(tariffOf(world)).decide({ asOfMs: epochMs(asOf), closeGraceMs: 60 * 60 * 1000 }, state),
+          ).toEqual([]);
+        }
+      }),
+      RUNS,
+    );
+  });
+  it('7. explains every charge by what its decision counted: usage units recount, unitCount sums the revisions (interfaces.md §3)', () => {
+    fc.assert(
+      fc.property(worldArb, (world) => {
+        const tariff = tariffOf(world);
+        const decider = closeDecider(tariff);
+        const { billing } = runWithLateEvents(world);
+        const quantities = new Map<string, number>();
+        for (const charge of billing.issued) {
+          const { data } = charge;
+          const total = (quantities.get(keyOf(data)) ?? 0) + data.quantity;
+          quantities.set(keyOf(data), total);
+          const question = lineageQuestion(billing.stored, charge);
+          const lineage = chargeLineage(decider, question);
+          const what = { chargeId: data.chargeId, kind: data.kind, revision: data.revision };
+          // The history kept to the types its kind depends on explains it the same.
+          const types: ReadonlySet<string> = new Set(eventTypesBehind(data.kind));
+          const kept = (events: readonly StoredEvent[]) => events.filter((event) => types.has(event.type));
+          const lean = chargeLineage(decider, {
+            charge,
+            history: kept(question.history),
+            previous: question.previous && {
+              charge: question.previous.charge,
+              storedAfter: kept(question.history.slice(0, question.previous.storedAfter)).length,
+            },
+          });
+          expect({ ...what, lineage: lean }).toEqual({ ...what, lineage });
+          if (isInitialFeeKind(data.kind)) {
+            // One unit, the basis that set the requirement: every revision's quantity adds up to it.
+            expect({
+              ...what,
+              unitCount: lineage.unitCount,
+              basis: (lineage.units[0] as { basis?: number }).basis,
+            }).toEqual({ ...what, unitCount: 1, basis: total });
+          } else {
+            expect({ ...what, unitCount: lineage.unitCount }).toEqual({ ...what, unitCount: total });
+            expect({ ...what, units: lineage.units }).toEqual({
+              ...what,
+              units: recountedUnits(data, question.history, tariff),
+            });
+          }
+          if (charge.type === 'ChargeAdjusted') {
+            expect({ ...what, moved: lineage.added!.length - lineage.removed!.length }).toEqual({
+              ...what,
+              moved: isInitialFeeKind(data.kind) ? 0 : data.quantity,
+            });
+          } else {
+            expect({ ...what, added: lineage.added, removed: lineage.removed }).toEqual({
+              ...what,
+              added: null,
+              removed: null,
+            });
+          }
         }
       }),
       RUNS,

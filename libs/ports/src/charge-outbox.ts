@@ -18,5 +18,3 @@ export interface ChargeOutbox {
   /** How many charges wait for publication. */
   backlog(): Promise<number>;
 }
-
-export const CHARGE_OUTBOX = Symbol('ChargeOutbox');

@@ -3,6 +3,4 @@ export interface Clock {
   nowMs(): number;
 }
 
-export const CLOCK = Symbol('Clock');
-
 export const systemClock: Clock = { nowMs: () => Date.now() };

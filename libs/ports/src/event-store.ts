@@ -1,4 +1,5 @@
-import { StoredEvent } from '@smartme/domain';
+import { StoredEvent, StoredEventType, isChargeEvent } from '@smartme/domain';
+import { positiveInteger } from './positive-integer';
 
 /** An event to store: the domain event and the CloudEvent `source` it came from. */
 export interface EventRecord {
@@ -30,6 +31,14 @@ export interface ReadAllOptions {
   readonly batchSize?: number;
 }
 
+export interface ReadOrganisationOptions {
+  /** Read events stored before this position (exclusive). */
+  readonly before: bigint;
+  /** Only events of these types. */
+  readonly types?: readonly StoredEventType[];
+  readonly batchSize?: number;
+}
+
 /**
  * One of `count` disjoint shares of the organisations: every organisation, with all its
  * events (input events billed to it and charges issued to it), falls in exactly one share,
@@ -43,8 +52,7 @@ export interface OrganisationPartition {
 
 export function assertPartition(partition: OrganisationPartition): void {
   const { index, count } = partition;
-  if (!Number.isSafeInteger(count) || count < 1)
-    throw new RangeError(`partition.count must be a positive integer, got ${count}`);
+  positiveInteger(count, 'partition.count');
   if (!Number.isSafeInteger(index) || index < 0 || index >= count)
     throw new RangeError(`partition.index must be an integer in [0, ${count}), got ${index}`);
 }
@@ -73,6 +81,13 @@ export interface EventStore {
     upTo: bigint,
     batchSize?: number,
   ): AsyncIterable<readonly RecordedEvent[]>;
+  /**
+   * One organisation's events (input events billed to it, charges issued to it) stored
+   * before `options.before`, of `options.types` only when given, in batches, in no
+   * particular order (a store may go type by type): a lookup by organisation, whatever the
+   * size of the store (explain reads one organisation's history and folds it).
+   */
+  readOrganisation(orgId: string, options: ReadOrganisationOptions): AsyncIterable<readonly RecordedEvent[]>;
   /** The position of the last readable event (0n when empty). */
   headPosition(): Promise<bigint>;
   /**
@@ -84,4 +99,8 @@ export interface EventStore {
   retainedEventCount(upTo: bigint): Promise<number>;
 }
 
-export const EVENT_STORE = Symbol('EventStore');
+/** `appendCharges` takes charge events only (anything else belongs in `append`). */
+export function assertChargeRecords(records: readonly EventRecord[]): void {
+  const other = records.find((record) => !isChargeEvent(record.event));
+  if (other) throw new TypeError(`appendCharges takes charge events only, got ${other.event.type} ${other.event.id}`);
+}

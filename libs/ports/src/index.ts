@@ -5,3 +5,6 @@ export * from './projections';
 export * from './charge-outbox';
 export * from './message-bus';
 export * from './store-probe';
+export * from './exclusive-lock';
+export * from './event-store-backend';
+export * from './positive-integer';

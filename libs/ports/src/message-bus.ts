@@ -4,5 +4,3 @@ import { ChargeEvent } from '@smartme/domain';
 export interface ChargePublisher {
   publish(events: readonly ChargeEvent[]): Promise<void>;
 }
-
-export const CHARGE_PUBLISHER = Symbol('ChargePublisher');

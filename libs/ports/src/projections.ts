@@ -1,23 +1,17 @@
-import { BillingState, ChargeEvent, ContractEvent, IssuedCharge, UsageView } from '@smartme/domain';
+import { BillingState, ChargeEvent, ChargeKind, OrganisationMaterials } from '@smartme/domain';
 import { RecordedEvent } from './event-store';
 
-/** What the projections hold of one organisation: the materials of its ledger. */
-export interface OrganisationRecord {
-  readonly orgId: string;
-  /** In evaluation order: event time, ties by event id. */
-  readonly applications: readonly ContractEvent[];
-  /**
-   * Per day, or per month where every period of the organisation is whole months (no
-   * closing date): either answers the close's questions exactly.
-   */
-  readonly usage: UsageView;
-  readonly issued: readonly IssuedCharge[];
-}
+/**
+ * What the projections hold of one organisation: the materials the close decides it from,
+ * usage per day, or per month where every period of the organisation is whole months (no
+ * closing date): either answers the close's questions exactly.
+ */
+export type OrganisationRecord = OrganisationMaterials;
 
 export interface ChargeFilter {
   readonly orgId?: string;
   readonly period?: string;
-  readonly kind?: string;
+  readonly kind?: ChargeKind;
 }
 
 /** An issued charge event with the position it was stored at. */
@@ -52,6 +46,8 @@ export interface ProjectionStore {
   contractedOrganisationIds(): Promise<string[]>;
   organisations(orgIds?: readonly string[]): Promise<OrganisationRecord[]>;
   charges(filter?: ChargeFilter): Promise<IssuedChargeEvent[]>;
+  /** The issued charge with that id, or null. */
+  charge(chargeId: string): Promise<IssuedChargeEvent | null>;
   /**
    * Replaces every projection with a state rebuilt from the whole stream up to `position`,
    * handed over one partition of organisations at a time (disjoint shares, see
@@ -60,12 +56,3 @@ export interface ProjectionStore {
    */
   replace(position: bigint, partitions: AsyncIterable<RebuiltPartition>): Promise<ReplacementReport>;
 }
-
-export const PROJECTION_STORE = Symbol('ProjectionStore');
-
-/** Runs work while holding a named lock that other processes sharing the store respect. */
-export interface ExclusiveLock {
-  runExclusive<T>(name: string, work: () => Promise<T>): Promise<T>;
-}
-
-export const EXCLUSIVE_LOCK = Symbol('ExclusiveLock');

@@ -1,7 +1,8 @@
 import 'reflect-metadata';
-import { ConfigurationError } from '@smartme/adapters/config/tariff-file';
+import { ConfigurationError } from '@smartme/adapters/config/configuration-error';
 import {
   DEFAULT_EVENTS_PER_PARTITION,
+  DEFAULT_EXPLAIN_LIMIT,
   DeadLettersNotKeptError,
   IngestSummary,
   RawInput,
@@ -9,13 +10,13 @@ import {
   readLines,
   toChargeCloudEvent,
 } from '@smartme/application';
-import { formatJst, parseInstant } from '@smartme/domain';
+import { CHARGE_KINDS, ChargeKind, formatJst, parseInstant } from '@smartme/domain';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { createReadStream } from 'node:fs';
 import { BillingRuntime, openBillingRuntime } from '../composition/billing-runtime';
 import { runtimeOptions } from '../composition/runtime-options';
 import { serviceConfigFromEnv } from '../config/service-config';
-import { Format, defaultFormat, print } from './output';
+import { Format, defaultFormat, print, printExplanation } from './output';
 import { Progress } from './progress';
 
 interface StoreFlags {
@@ -111,7 +112,7 @@ export function buildProgram(): Command {
     .action(async (flags: StoreFlags & { asOf: string }) => {
       const asOfMs = parseAsOf(flags.asOf);
       await withRuntime(flags, async (runtime) => {
-        const { issued, problems } = await runtime.close.close(asOfMs);
+        const { issued, problems } = await runtime.close.asOf(asOfMs);
         printCharges(issued.map(toChargeCloudEvent), flags.format);
         process.stderr.write(`close as of ${formatJst(asOfMs)}: ${issued.length} charge event(s) issued\n`);
         for (const problem of problems)
@@ -123,8 +124,8 @@ export function buildProgram(): Command {
   storeCommand(program, 'charges', 'list issued charge events', ['ndjson', 'table', 'csv'])
     .option('--org <orgId>')
     .option('--period <period>')
-    .option('--kind <kind>')
-    .action(async (flags: StoreFlags & { org?: string; period?: string; kind?: string }) =>
+    .addOption(new Option('--kind <kind>').choices(CHARGE_KINDS))
+    .action(async (flags: StoreFlags & { org?: string; period?: string; kind?: ChargeKind }) =>
       withRuntime(flags, async (runtime) => {
         await runtime.projector.catchUp();
         const charges = await runtime.projections.charges({ orgId: flags.org, period: flags.period, kind: flags.kind });
@@ -222,21 +223,26 @@ export function buildProgram(): Command {
           process.stderr.write(
             `issued ${report.issued.length} adjustment(s): ${report.issued.map((e) => e.id).join(', ')}\n`,
           );
+        for (const problem of report.problems)
+          process.stderr.write(`billing: recompute: organisation ${problem.orgId}: ${problem.reason}\n`);
+        if (report.problems.length > 0) throw new RuntimeFailure(`recompute: ${report.problems.length} problem(s)`);
       }),
     );
 
   storeCommand(
     program,
     'explain',
-    'the lineage of a charge: the events that made it, the tariff version and the tier lines',
+    'the lineage of a charge: what it counted, the events that made it, the tariff version and the tier lines',
+    ['ndjson', 'table'],
   )
     .requiredOption('--charge <chargeId>', 'the charge id (data.chargeId of a charge event)')
-    .action(async (flags: StoreFlags & { charge: string }) =>
+    .option('--limit <n>', `longest list printed (default ${DEFAULT_EXPLAIN_LIMIT})`, positiveInteger)
+    .action(async (flags: StoreFlags & { charge: string; limit?: number }) =>
       withRuntime(flags, async (runtime) => {
         await runtime.projector.catchUp();
-        const lineage = await runtime.explain.charge(flags.charge);
-        if (!lineage) throw new RuntimeFailure(`explain: no charge has the id ${flags.charge}`);
-        process.stdout.write(`${JSON.stringify(lineage, null, process.stdout.isTTY ? 2 : undefined)}\n`);
+        const explanation = await runtime.explain.charge(flags.charge, { limit: flags.limit });
+        if (!explanation) throw new RuntimeFailure(`explain: no charge has the id ${flags.charge}`);
+        printExplanation(explanation, flags.format ?? defaultFormat());
       }),
     );
 

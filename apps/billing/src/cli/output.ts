@@ -1,3 +1,4 @@
+import { ChargeExplanation } from '@smartme/application';
 import Table from 'cli-table3';
 import { stringify } from 'csv-stringify/sync';
 
@@ -32,4 +33,43 @@ function cell(value: unknown): string {
 
 function bigintAsNumber(_key: string, value: unknown): unknown {
   return typeof value === 'bigint' ? Number(value) : value;
+}
+
+/**
+ * `explain`: one JSON object (ndjson, the HTTP answer's shape), or for a person the charge
+ * and its figures, then each list as a table under a heading.
+ */
+export function printExplanation(explanation: ChargeExplanation, format: 'ndjson' | 'table' | 'csv'): void {
+  if (format !== 'table') return print([explanation], 'ndjson');
+  const { charge, unitCount, truncated } = explanation;
+  const { data } = charge;
+  print(
+    [
+      {
+        charge: data.chargeId,
+        type: charge.type,
+        orgId: data.orgId,
+        kind: data.kind,
+        period: data.period,
+        revision: data.revision,
+        quantity: data.quantity,
+        amount: data.amount,
+        tariffVersion: explanation.tariffVersion,
+        termsVersion: explanation.termsVersion,
+        unitCount,
+        truncated,
+      },
+    ],
+    'table',
+  );
+  const section = (title: string, rows: readonly object[] | null) => {
+    if (rows === null) return;
+    process.stdout.write(`${title} (${rows.length})\n`);
+    if (rows.length > 0) print(rows, 'table');
+  };
+  section('lines', explanation.lines);
+  section('units', explanation.units);
+  section('added', explanation.added);
+  section('removed', explanation.removed);
+  section('events', explanation.events);
 }

@@ -1,6 +1,5 @@
 import { openEsdbBackend } from '@smartme/adapters/esdb';
 import { EmbeddedClient } from '@smartme/adapters/sql/embedded-client';
-import { SqlChargeOutbox } from '@smartme/adapters/sql/sql-charge-outbox';
 import { loadTariffFile } from '@smartme/adapters/config/tariff-file';
 import { EVENT_STORE_MIGRATIONS } from '@smartme/adapters/sql/event-store.schema';
 import { migrate } from '@smartme/adapters/sql/migrations';
@@ -8,12 +7,12 @@ import { PostgresClient } from '@smartme/adapters/sql/postgres-client';
 import { PROJECTION_MIGRATIONS } from '@smartme/adapters/sql/projections.schema';
 import { SqlClient } from '@smartme/adapters/sql/sql-client';
 import { SqlDeadLetterStore } from '@smartme/adapters/sql/sql-dead-letter-store';
-import { SqlEventStore } from '@smartme/adapters/sql/sql-event-store';
+import { sqlEventStoreBackend } from '@smartme/adapters/sql/sql-event-store-backend';
 import { SqlExclusiveLock } from '@smartme/adapters/sql/sql-exclusive-lock';
 import { SqlProjections } from '@smartme/adapters/sql/sql-projections';
-import { sqlStoreProbe } from '@smartme/adapters/sql/sql-probe';
 import {
   BillingSettings,
+  ChargeIssuance,
   Explain,
   Ingestion,
   PeriodClose,
@@ -24,22 +23,25 @@ import {
   Reports,
   billingSettings,
 } from '@smartme/application';
-import { ChargeOutbox, Clock, DeadLetterStore, EventStore, ProjectionStore, systemClock } from '@smartme/ports';
+import { closeDecider } from '@smartme/domain';
+import { Clock, DeadLetterStore, EventStore, EventStoreBackend, ProjectionStore, systemClock } from '@smartme/ports';
 import { RuntimeOptions } from './runtime-options';
 
 /** Every adapter and use case of one process, wired; the CLI and the NestJS app share it. */
 export interface BillingRuntime {
   readonly settings: BillingSettings;
+  /** The SQL store: projections, dead letters and locks (and the events, unless they live in EventStoreDB). */
   readonly client: SqlClient;
+  /** Where the events and their outbox live. */
+  readonly store: EventStoreBackend;
+  /** The store's events (`store.events`). */
   readonly events: EventStore;
-  /** Charges waiting for publication: outbox rows in SQL, or the charge events themselves in EventStoreDB. */
-  readonly chargeOutbox: ChargeOutbox;
-  /** Whether the event store answers (the SQL store is checked through `client`). */
-  eventStoreReady(): Promise<boolean>;
   readonly deadLetters: DeadLetterStore;
   readonly projections: ProjectionStore;
   readonly projector: Projector;
   readonly ingestion: Ingestion;
+  /** Where decided charges enter the store (the close's and recompute's); `onIssued` wakes the outbox relay. */
+  readonly issuance: ChargeIssuance;
   readonly close: PeriodClose;
   readonly replay: Replay;
   readonly recompute: Recompute;
@@ -63,34 +65,36 @@ export async function openBillingRuntime(options: RuntimeOptions, clock: Clock =
   }
   // With EVENTSTORE_CONNECTION_STRING the events live in EventStoreDB/KurrentDB; the SQL
   // store (embedded or PostgreSQL) still keeps projections, dead letters and the locks.
-  const esdb = options.eventStore ? openEsdbBackend(options.eventStore) : null;
-  const events: EventStore = esdb?.events ?? new SqlEventStore(client);
-  const chargeOutbox: ChargeOutbox = esdb?.outbox ?? new SqlChargeOutbox(client);
+  const sqlStore = sqlEventStoreBackend(client);
+  const store = options.eventStore ? openEsdbBackend(options.eventStore) : sqlStore;
+  const { events } = store;
   const deadLetters = new SqlDeadLetterStore(client);
   const projections = new SqlProjections(client);
   const lock = new SqlExclusiveLock(client);
   const projector = new Projector(events, projections);
-  const sqlAnswers = sqlStoreProbe(client);
-  const storesAnswer = async () => (await sqlAnswers()) && (esdb ? await esdb.ready().catch(() => false) : true);
+  // Intake pauses only when a store it writes does not answer: the events' and the dead letters' (SQL).
+  const storesAnswer = async () => (await sqlStore.ready()) && (store === sqlStore || (await store.ready()));
   const ingestion = new Ingestion(events, deadLetters, clock, settings, storesAnswer);
+  const decider = closeDecider(settings.tariff);
+  const issuance = new ChargeIssuance(events, projector);
   return {
     settings,
     client,
+    store,
     events,
-    chargeOutbox,
     deadLetters,
     projections,
     projector,
     ingestion,
-    eventStoreReady: async () => (esdb ? esdb.ready() : true),
-    close: new PeriodClose(events, projections, projector, lock, settings),
+    issuance,
+    close: new PeriodClose(projections, projector, lock, issuance, decider, settings),
     replay: new Replay(events, projections, lock),
-    recompute: new Recompute(events, projections, projector, lock, clock, settings),
+    recompute: new Recompute(projections, projector, lock, issuance, decider, clock, settings),
     redrive: new Redrive(deadLetters, ingestion),
     reports: new Reports(projections, settings),
-    explain: new Explain(events, projections, settings),
+    explain: new Explain(events, projections, decider),
     shutdown: async () => {
-      await esdb?.close();
+      await store.close();
       await client.close();
     },
   };

@@ -1,4 +1,4 @@
-import { ConfigurationError } from '@smartme/adapters/config/tariff-file';
+import { ConfigurationError } from '@smartme/adapters/config/configuration-error';
 import { EsdbConnectionSettings, esdbConnectionFromEnv } from '@smartme/adapters/esdb';
 import ms from 'ms';
 import { join } from 'node:path';

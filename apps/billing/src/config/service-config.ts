@@ -1,4 +1,4 @@
-import { ConfigurationError } from '@smartme/adapters/config/tariff-file';
+import { ConfigurationError } from '@smartme/adapters/config/configuration-error';
 import { KafkaConfig, kafkaConfigFromEnv } from '@smartme/adapters/kafka/kafka-config';
 import { parseInstant } from '@smartme/domain';
 import { Clock, systemClock } from '@smartme/ports';
@@ -61,8 +61,9 @@ export function serviceConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serv
   const logLevel = env.LOG_LEVEL || 'info';
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL: "${logLevel}" is not one of ${LOG_LEVELS.join(', ')}`);
   const bodyLimit = env.BODY_LIMIT || '5mb';
-  if (problems.length > 0) throw new ConfigurationError(`invalid configuration: ${problems.join('; ')}`);
   const clock = attempt(() => clockFrom(env.BILLING_CLOCK_START), systemClock);
+  // Last: every setting above has been read, so every problem is in the one message.
+  if (problems.length > 0) throw new ConfigurationError(`invalid configuration: ${problems.join('; ')}`);
   return {
     runtime,
     kafka,

@@ -75,7 +75,7 @@ export class HealthController {
     const check = this.indicator.check('store');
     try {
       await withTimeout(this.runtime.client.query('SELECT 1'), 'the store');
-      if (!(await withTimeout(this.runtime.eventStoreReady(), 'the event store')))
+      if (!(await withTimeout(this.runtime.store.ready(), 'the event store')))
         throw new Error('the event store does not answer');
       return check.up();
     } catch (error) {

@@ -1,10 +1,9 @@
-import { Body, Controller, Get, HttpCode, Inject, Optional, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { deadLetterView, toChargeCloudEvent } from '@smartme/application';
 import { parseInstant } from '@smartme/domain';
 import { BillingRuntime } from '../composition/billing-runtime';
-import { Messaging } from '../messaging/messaging';
-import { BILLING_RUNTIME, MESSAGING } from '../runtime/tokens';
+import { BILLING_RUNTIME } from '../runtime/tokens';
 import { BearerTokenGuard } from './bearer-token.guard';
 import { CloseResultDto, DeadLetterDto, RedriveReportDto, RedriveRequestDto } from './dto/admin.dto';
 import { ApiProblems } from './dto/problem.dto';
@@ -16,10 +15,7 @@ import { ProblemException } from './problem';
 @Controller('v1')
 @UseGuards(BearerTokenGuard)
 export class AdminController {
-  constructor(
-    @Inject(BILLING_RUNTIME) private readonly runtime: BillingRuntime,
-    @Optional() @Inject(MESSAGING) private readonly messaging?: Messaging | null,
-  ) {}
+  constructor(@Inject(BILLING_RUNTIME) private readonly runtime: BillingRuntime) {}
 
   @Post('admin/close')
   @HttpCode(200)
@@ -38,8 +34,7 @@ export class AdminController {
     } catch (error) {
       throw new ProblemException(400, 'invalid query', `${(error as Error).message}`, 'asOf');
     }
-    const report = await this.runtime.close.close(asOfMs);
-    this.messaging?.chargesIssued();
+    const report = await this.runtime.close.asOf(asOfMs);
     return { issued: report.issued.map(toChargeCloudEvent), problems: report.problems };
   }
 

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Param, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { CHARGE_KINDS } from '@smartme/domain';
-import { toChargeCloudEvent } from '@smartme/application';
+import { CHARGE_KINDS, isChargeKind } from '@smartme/domain';
+import { DEFAULT_EXPLAIN_LIMIT, toChargeCloudEvent } from '@smartme/application';
 import { BillingRuntime } from '../composition/billing-runtime';
 import { BILLING_RUNTIME } from '../runtime/tokens';
 import { BearerTokenGuard } from './bearer-token.guard';
@@ -49,6 +49,8 @@ export class BillingController {
   ): Promise<ChargesPageDto> {
     if (period !== undefined && !PERIOD.test(period))
       throw new ProblemException(400, 'invalid query', 'must be YYYY-MM or YYYY', 'period');
+    if (kind !== undefined && !isChargeKind(kind))
+      throw new ProblemException(400, 'invalid query', `must be one of ${CHARGE_KINDS.join(', ')}`, 'kind');
     const size = limit === undefined ? 100 : Number(limit);
     if (!Number.isInteger(size) || size < 1 || size > 1000)
       throw new ProblemException(400, 'invalid query', 'must be an integer from 1 to 1000', 'limit');
@@ -63,18 +65,27 @@ export class BillingController {
     };
   }
 
-  /** The lineage of a charge (interfaces.md §3, `explain`). */
+  /** The lineage of a charge (interfaces.md §3, `explain`): the same object as `billing explain --format ndjson`. */
   @Get('charges/:chargeId/explain')
   @ApiOperation({
     summary: 'The lineage of a charge',
     description:
-      'The input events it was computed from (ids, types, event times), its tariff and terms versions and tier lines; the same as `billing explain --charge ID`.',
+      'What the charge counted, as the decision that issued it counted it (`units`, `unitCount`; for an adjustment `added` and `removed` against the revision before it), the input events it was computed from (ids, types, event times), its tariff and terms versions and tier lines; lists are cut at `limit` (`truncated`). The same as `billing explain --charge ID --format ndjson`.',
   })
   @ApiParam({ name: 'chargeId', description: 'data.chargeId of a charge event' })
+  @ApiQuery({
+    name: 'limit',
+    required: false,
+    description: 'longest list returned',
+    schema: { type: 'integer', minimum: 1, default: DEFAULT_EXPLAIN_LIMIT },
+  })
   @ApiOkResponse({ type: ChargeLineageDto })
-  @ApiProblems(401, 404)
-  async explain(@Param('chargeId') chargeId: string): Promise<ChargeLineageDto> {
-    const lineage = await this.runtime.explain.charge(chargeId);
+  @ApiProblems(400, 401, 404)
+  async explain(@Param('chargeId') chargeId: string, @Query('limit') limit?: string): Promise<ChargeLineageDto> {
+    const size = limit === undefined ? DEFAULT_EXPLAIN_LIMIT : Number(limit);
+    if (!/^\d+$/.test(limit ?? '1') || !Number.isSafeInteger(size) || size < 1)
+      throw new ProblemException(400, 'invalid query', 'must be a positive integer', 'limit');
+    const lineage = await this.runtime.explain.charge(chargeId, { limit: size });
     if (!lineage) throw new ProblemException(404, 'charge not found', `no charge has the id ${chargeId}`, 'chargeId');
     return lineage;
   }

@@ -4,12 +4,12 @@ import {
   KafkaDeadLetterPublisher,
   KafkaEventConsumer,
   KafkaLogger,
-  OutboxRelay,
   PartitionLag,
   ProducerConnection,
   createKafka,
   ensureTopics,
 } from '@smartme/adapters/kafka';
+import { OutboxRelay } from '@smartme/application';
 import { Admin, Kafka } from 'kafkajs';
 import { BillingRuntime } from '../composition/billing-runtime';
 import { Messaging } from './messaging';
@@ -25,10 +25,12 @@ export class KafkaMessaging implements Messaging {
   private readonly producer: ProducerConnection;
   readonly consumer: KafkaEventConsumer;
   readonly relay: OutboxRelay;
+  /** Stops waking the relay on the close's "charges issued". */
+  private stopWaking: (() => void) | null = null;
 
   constructor(
     private readonly config: KafkaConfig,
-    runtime: BillingRuntime,
+    private readonly runtime: BillingRuntime,
     logger: KafkaLogger,
     outboxPollMs: number,
   ) {
@@ -46,7 +48,7 @@ export class KafkaMessaging implements Messaging {
       heartbeatInterval: Math.min(3_000, Math.floor(config.sessionTimeoutMs / 3)),
     });
     this.relay = new OutboxRelay({
-      outbox: runtime.chargeOutbox,
+      outbox: runtime.store.outbox,
       publisher: new KafkaChargePublisher(this.producer, config.topics.charges),
       logger,
       pollIntervalMs: outboxPollMs,
@@ -58,17 +60,16 @@ export class KafkaMessaging implements Messaging {
     await ensureTopics(this.admin, this.config);
     await this.consumer.start();
     this.relay.start();
+    // Charges just issued (by a close or a recompute, from any entry point) are published at once.
+    this.stopWaking = this.runtime.issuance.onIssued(() => this.relay.wake());
   }
 
   async stop(): Promise<void> {
+    this.stopWaking?.();
     await this.consumer.stop();
     await this.relay.stop();
     await this.producer.close();
     await this.admin.disconnect();
-  }
-
-  chargesIssued(): void {
-    this.relay.wake();
   }
 
   consumerLag(): readonly PartitionLag[] {

@@ -4,8 +4,6 @@ import { PartitionLag } from '@smartme/adapters/kafka/consumer-lag';
 export interface Messaging {
   start(): Promise<void>;
   stop(): Promise<void>;
-  /** Charges were stored: publish them now rather than at the next poll. */
-  chargesIssued(): void;
   /** Whether the brokers answer. */
   ready(): Promise<boolean>;
   /** How far the input consumer is behind, per assigned partition (read from memory, no broker call). */

@@ -16,7 +16,7 @@ export const metricsProvider: Provider = {
   inject: [BILLING_RUNTIME, MESSAGING],
   useFactory: (runtime: BillingRuntime, messaging: Messaging | null): BillingMetrics => {
     const logger = new Logger('metrics');
-    const outbox = runtime.chargeOutbox;
+    const { outbox } = runtime.store;
     return new BillingMetrics(
       {
         projectionLag: async () => {

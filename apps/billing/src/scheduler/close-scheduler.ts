@@ -1,9 +1,8 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { formatJst } from '@smartme/domain';
 import { BillingRuntime } from '../composition/billing-runtime';
 import { ServiceConfig } from '../config/service-config';
-import { Messaging } from '../messaging/messaging';
-import { BILLING_RUNTIME, MESSAGING, SERVICE_CONFIG } from '../runtime/tokens';
+import { BILLING_RUNTIME, SERVICE_CONFIG } from '../runtime/tokens';
 
 /**
  * Closes billing periods as the clock passes their end plus the grace (§5). Each run
@@ -21,7 +20,6 @@ export class CloseScheduler implements OnApplicationBootstrap, OnApplicationShut
   constructor(
     @Inject(BILLING_RUNTIME) private readonly runtime: BillingRuntime,
     @Inject(SERVICE_CONFIG) private readonly config: ServiceConfig,
-    @Optional() @Inject(MESSAGING) private readonly messaging?: Messaging | null,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -46,8 +44,7 @@ export class CloseScheduler implements OnApplicationBootstrap, OnApplicationShut
     const asOfMs = this.config.clock.nowMs();
     const started = performance.now();
     try {
-      const { issued, problems } = await this.runtime.close.close(asOfMs);
-      if (issued.length > 0) this.messaging?.chargesIssued();
+      const { issued, problems } = await this.runtime.close.asOf(asOfMs);
       for (const problem of problems) this.logger.error(`organisation ${problem.orgId} not billed: ${problem.reason}`);
       if (issued.length > 0 || problems.length > 0) {
         this.logger.log(

@@ -2,11 +2,7 @@ import { Tariff, TariffError, parseTariff } from '@smartme/domain';
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-
-/** A configuration problem: reported in one line, exit code 2, never a stack trace. */
-export class ConfigurationError extends Error {
-  override name = 'ConfigurationError';
-}
+import { ConfigurationError } from './configuration-error';
 
 /** Reads a tariff file, JSON or YAML (by extension), refusing it with the offending field named. */
 export function loadTariffFile(path: string): Tariff {

@@ -1,6 +1,6 @@
 import { ANY, BACKWARDS, END, EventStoreDBClient, jsonEvent } from '@eventstore/db-client';
 import { ChargeEvent } from '@smartme/domain';
-import { ChargeOutbox, PendingCharge } from '@smartme/ports';
+import { ChargeOutbox, PendingCharge, positiveInteger } from '@smartme/ports';
 import { isOutboxEvent, metadataOf, recordedEventOf } from './esdb-event-mapping';
 import { DEFAULT_PAGE_SIZE, EsdbLog } from './esdb-log';
 import { EsdbStreamNames } from './esdb-names';
@@ -60,9 +60,8 @@ export class EsdbChargeOutbox implements ChargeOutbox {
     this.now = options.now ?? Date.now;
   }
 
-  pending(limit: number): Promise<PendingCharge[]> {
-    if (!Number.isSafeInteger(limit) || limit < 1)
-      return Promise.reject(new RangeError(`limit must be a positive integer, got ${limit}`));
+  async pending(limit: number): Promise<PendingCharge[]> {
+    positiveInteger(limit, 'limit');
     return this.exclusive(async () => {
       await this.refresh();
       return this.queue.slice(0, limit);

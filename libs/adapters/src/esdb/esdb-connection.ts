@@ -1,4 +1,4 @@
-import { ConfigurationError } from '../config/tariff-file';
+import { ConfigurationError } from '../config/configuration-error';
 
 /** The variable that selects EventStoreDB/KurrentDB as the event store (interfaces.md §3). */
 export const EVENTSTORE_CONNECTION_STRING = 'EVENTSTORE_CONNECTION_STRING';

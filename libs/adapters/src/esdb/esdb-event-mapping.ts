@@ -1,11 +1,8 @@
 import type { JSONEventData, JSONType } from '@eventstore/db-client';
-import { StoredEvent } from '@smartme/domain';
+import { StoredEvent, familyOf, isStoredEventType, organisationOf } from '@smartme/domain';
 import { EventRecord, RecordedEvent } from '@smartme/ports';
-import { contentHashOf } from '../sql/content-hash';
-import { organisationOf } from '../sql/sql-event-store';
+import { contentHashOf } from '../event-store/content-hash';
 import { esdbEventIdOf, EsdbStreamNames } from './esdb-names';
-
-export const CHARGE_TYPES: ReadonlySet<string> = new Set(['ChargeIssued', 'ChargeAdjusted']);
 
 /**
  * What an event carries besides its data. The CloudEvent id (the ESDB id is only its
@@ -121,7 +118,8 @@ export function metadataOf(recorded: EsdbRecordedFields): EsdbEventMetadata {
 
 /** Whether an event read back is a charge queued for publication (stored by appendCharges). */
 export function isOutboxEvent(recorded: EsdbRecordedFields, names: EsdbStreamNames): boolean {
-  if (!names.isOrganisationStream(recorded.streamId) || !CHARGE_TYPES.has(recorded.type)) return false;
+  if (!names.isOrganisationStream(recorded.streamId)) return false;
+  if (!isStoredEventType(recorded.type) || familyOf(recorded.type) !== 'charge') return false;
   return (recorded.metadata as { outbox?: unknown } | undefined)?.outbox === true;
 }
 

@@ -1,35 +1,27 @@
-import {
-  ANY,
-  AppendExpectedRevision,
-  AppendResult,
-  EventData,
-  EventStoreDBClient,
-  NO_STREAM,
-  START,
-  WrongExpectedVersionError,
-} from '@eventstore/db-client';
+import { EventStoreDBClient, FORWARDS, ReadRevision, START } from '@eventstore/db-client';
+import { isVerification, organisationOf } from '@smartme/domain';
 import {
   AppendOutcome,
   EventRecord,
   EventStore,
   OrganisationPartition,
   ReadAllOptions,
+  ReadOrganisationOptions,
   RecordedEvent,
+  assertChargeRecords,
   assertPartition,
+  positiveInteger,
 } from '@smartme/ports';
-import { EsdbConnectionSettings } from './esdb-connection';
-import { CHARGE_TYPES, eventDataOf, PreparedEvent, prepareEvent, recordedEventOf } from './esdb-event-mapping';
-import { claimedEvent, claimEventOf, GuardState, guardStateOf, reclaimEventOf, storedEventOf } from './esdb-guard';
+import { mapLimit } from './concurrency';
+import { EsdbAppender } from './esdb-append-runs';
+import { PreparedEvent, prepareEvent, recordedEventOf } from './esdb-event-mapping';
+import { GuardState } from './esdb-guard';
+import { EsdbGuardProtocol, Standing } from './esdb-guard-protocol';
 import { DEFAULT_PAGE_SIZE, EsdbLog } from './esdb-log';
 import { esdbEventIdOf, EsdbStreamNames, streamPartition } from './esdb-names';
-import { organisationOf } from '../sql/sql-event-store';
 import { assertPosition, storePositionOf } from './esdb-position';
 
 export const DEFAULT_READ_BATCH_SIZE = 5000;
-
-/** Largest append per call: ESDB refuses appends over 1 MiB by default (MaxAppendSize). */
-const MAX_EVENTS_PER_APPEND = 500;
-const MAX_BYTES_PER_APPEND = 512 * 1024;
 
 export interface EsdbEventStoreOptions {
   /** Stream names `<prefix>-org-…`; `billing` unless a test keeps its runs apart. */
@@ -46,18 +38,6 @@ export interface EsdbEventStoreOptions {
   /** How long an append waits for another writer's fresh claim on the same id to finish. */
   readonly claimWaitMs?: number;
   readonly now?: () => number;
-}
-
-/** An append could not be finished now (another writer holds the id, or it ran out of time): retry it. */
-export class EsdbAppendInterruptedError extends Error {
-  override name = 'EsdbAppendInterruptedError';
-}
-
-/** What stands for an event id after the append: where, with which content, and whether this call stored it. */
-interface Standing {
-  readonly position: bigint;
-  readonly contentHash: string;
-  readonly appendedBy: PreparedEvent | null;
 }
 
 /** Where an event id stands in the store, for diagnostics. */
@@ -88,7 +68,8 @@ export interface EventLocation {
  * - a guard stream per id, `billing-id-<uuid>`, written with expectedRevision NO_STREAM:
  *   ESDB's optimistic concurrency makes exactly one writer win, forever, in one round trip,
  *   and a lookup is one stream read by name (an index lookup), independent of store size.
- * The last is what this does (esdb-guard.ts has the guard's events). Per new event that is
+ * The last is what this does (esdb-guard.ts has the guard's events, esdb-guard-protocol.ts
+ * the protocol, esdb-append-runs.ts the appends). Per new event that is
  * three small round trips (read guard, claim, mark stored), run `concurrency` at a time,
  * plus one append and one read-back per run of events of one organisation.
  *
@@ -122,9 +103,10 @@ export interface EventLocation {
 export class EsdbEventStore implements EventStore {
   readonly names: EsdbStreamNames;
   private readonly log: EsdbLog;
+  private readonly appender: EsdbAppender;
+  private readonly guards: EsdbGuardProtocol;
   private readonly concurrency: number;
   private readonly claimLeaseMs: number;
-  private readonly claimWaitMs: number;
   private readonly now: () => number;
   /** headPosition's cache: the newest event of ours, and how far `$all` has been looked through for it. */
   private head = 0n;
@@ -138,33 +120,27 @@ export class EsdbEventStore implements EventStore {
     this.log = new EsdbLog(client, options.readPageSize ?? DEFAULT_PAGE_SIZE);
     this.concurrency = positiveInteger(options.concurrency ?? 64, 'concurrency');
     this.claimLeaseMs = positiveInteger(options.claimLeaseMs ?? 60_000, 'claimLeaseMs');
-    this.claimWaitMs = positiveInteger(options.claimWaitMs ?? 10_000, 'claimWaitMs');
     this.now = options.now ?? Date.now;
-  }
-
-  /** A store on a new client for a checked connection string (esdbConnectionFromEnv). */
-  static open(settings: EsdbConnectionSettings, options?: EsdbEventStoreOptions): EsdbEventStore {
-    return new EsdbEventStore(EventStoreDBClient.connectionString(settings.connectionString), options);
+    // ESDB times out uncommitted writes in seconds; an append never outlives a quarter lease.
+    this.appender = new EsdbAppender(this.log, Math.max(1_000, Math.min(10_000, Math.floor(this.claimLeaseMs / 4))));
+    this.guards = new EsdbGuardProtocol(this.log, this.names, this.appender, {
+      claimLeaseMs: this.claimLeaseMs,
+      claimWaitMs: positiveInteger(options.claimWaitMs ?? 10_000, 'claimWaitMs'),
+      now: this.now,
+    });
   }
 
   append(records: readonly EventRecord[]): Promise<AppendOutcome[]> {
     return this.appendBatch(records, false);
   }
 
-  appendCharges(records: readonly EventRecord[]): Promise<AppendOutcome[]> {
-    const notCharge = records.find((record) => !CHARGE_TYPES.has(record.event.type));
-    if (notCharge) {
-      return Promise.reject(
-        new TypeError(`appendCharges takes charge events only, got ${notCharge.event.type} ${notCharge.event.id}`),
-      );
-    }
+  async appendCharges(records: readonly EventRecord[]): Promise<AppendOutcome[]> {
+    assertChargeRecords(records);
     return this.appendBatch(records, true);
   }
 
   async *readAll(options: ReadAllOptions): AsyncGenerator<readonly RecordedEvent[], void, undefined> {
-    const batchSize = options.batchSize ?? DEFAULT_READ_BATCH_SIZE;
-    if (!Number.isSafeInteger(batchSize) || batchSize < 1)
-      throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
+    const batchSize = positiveInteger(options.batchSize ?? DEFAULT_READ_BATCH_SIZE, 'batchSize');
     assertPosition(options.after, 'after');
     let batch: RecordedEvent[] = [];
     for await (const page of this.log.forward(options.after)) {
@@ -204,6 +180,39 @@ export class EsdbEventStore implements EventStore {
     }
   }
 
+  /** The organisation's own stream, read forwards by revision: a stream read by name, whatever the size of `$all`. */
+  async *readOrganisation(
+    orgId: string,
+    options: ReadOrganisationOptions,
+  ): AsyncGenerator<readonly RecordedEvent[], void, undefined> {
+    const batchSize = positiveInteger(options.batchSize ?? DEFAULT_READ_BATCH_SIZE, 'batchSize');
+    const { before } = options;
+    const types: ReadonlySet<string> | null = options.types ? new Set(options.types) : null;
+    const stream = this.names.organisation(orgId);
+    let from: ReadRevision = START;
+    for (;;) {
+      const events = await this.log.readStream(stream, {
+        fromRevision: from,
+        maxCount: batchSize,
+        direction: FORWARDS,
+      });
+      if (!events || events.length === 0) return;
+      const batch: RecordedEvent[] = [];
+      for (const event of events) {
+        const position = storePositionOf(event.position, `event ${event.revision}@${stream}`);
+        // The stream's order is its append order, which is the order of positions.
+        if (position >= before) {
+          if (batch.length > 0) yield batch;
+          return;
+        }
+        if (!types || types.has(event.type)) batch.push(recordedEventOf(event, position, this.names)!);
+      }
+      if (batch.length > 0) yield batch;
+      if (events.length < batchSize) return;
+      from = events[events.length - 1]!.revision + 1n;
+    }
+  }
+
   /**
    * One read of `$all` through (the client counts nothing on the server): a replay reads
    * it once per partition anyway. Positions are commit positions in the log, bytes rather
@@ -212,7 +221,7 @@ export class EsdbEventStore implements EventStore {
   async retainedEventCount(upTo: bigint): Promise<number> {
     let count = 0;
     for await (const page of this.readAll({ after: 0n })) {
-      for (const record of page) if (record.position <= upTo && record.event.type !== 'CredentialVerified') count++;
+      for (const record of page) if (record.position <= upTo && !isVerification(record.event)) count++;
       if (page[page.length - 1]!.position >= upTo) break;
     }
     return count;
@@ -238,7 +247,7 @@ export class EsdbEventStore implements EventStore {
 
   /** Where an event id stands (guard and position), or null when it was never stored. */
   async locate(cloudEventId: string): Promise<EventLocation | null> {
-    const guard = await this.readGuard(esdbEventIdOf(cloudEventId));
+    const guard = await this.guards.read(esdbEventIdOf(cloudEventId));
     if (!guard) return null;
     return {
       stream: guard.claim.stream,
@@ -263,6 +272,7 @@ export class EsdbEventStore implements EventStore {
     return this.client.dispose();
   }
 
+  /** Steps 1–5 of the class comment; the outcome of every record, in the batch's order. */
   private async appendBatch(records: readonly EventRecord[], outbox: boolean): Promise<AppendOutcome[]> {
     if (records.length === 0) return [];
     const prepared = records.map((record) => prepareEvent(record, this.names, { outbox }));
@@ -282,44 +292,17 @@ export class EsdbEventStore implements EventStore {
       else unsettled.push([event, guard]);
     };
 
-    const guards = await mapLimit(candidates, this.concurrency, (event) => this.readGuard(event.esdbEventId));
+    const guards = await mapLimit(candidates, this.concurrency, (event) => this.guards.read(event.esdbEventId));
     const unclaimed = candidates.filter((event, i) => {
       const guard = guards[i];
       if (guard) judge(event, guard);
       return !guard;
     });
-
     if (unclaimed.length > 0) {
-      const streams = [...new Set(unclaimed.map((event) => event.stream))];
-      const ends = new Map(
-        await mapLimit(
-          streams,
-          this.concurrency,
-          async (stream) => [stream, await this.log.lastRevision(stream)] as const,
-        ),
-      );
-      const claimedAt = this.now();
-      const lost = await mapLimit(unclaimed, this.concurrency, (event) =>
-        this.claim(event, ends.get(event.stream) ?? null),
-      );
-      const mine = unclaimed.filter((event, i) => {
-        const winner = lost[i];
-        if (winner) judge(event, winner);
-        return !winner;
-      });
-      const positions = await this.appendInRuns(mine, claimedAt);
-      for (const event of mine)
-        standing.set(event.cloudEventId, {
-          position: positions.get(event.esdbEventId)!,
-          contentHash: event.contentHash,
-          appendedBy: event,
-        });
-      await mapLimit(mine, this.concurrency, (event) =>
-        this.markStored(event.esdbEventId, 0n, positions.get(event.esdbEventId)!, event.contentHash),
-      );
+      for (const [id, stands] of await this.claimAndAppend(unclaimed, judge)) standing.set(id, stands);
     }
 
-    const settled = await mapLimit(unsettled, this.concurrency, ([event, guard]) => this.settle(event, guard));
+    const settled = await mapLimit(unsettled, this.concurrency, ([event, guard]) => this.guards.settle(event, guard));
     unsettled.forEach(([event], i) => standing.set(event.cloudEventId, settled[i]!));
 
     return prepared.map((event): AppendOutcome => {
@@ -334,212 +317,37 @@ export class EsdbEventStore implements EventStore {
     });
   }
 
-  private async readGuard(esdbEventId: string): Promise<GuardState | null> {
-    const stream = this.names.guard(esdbEventId);
-    const events = await this.log.readStream(stream, { fromRevision: START, maxCount: 64 });
-    return guardStateOf(events ?? [], stream);
-  }
-
-  /** Claims an id; null when claimed, else the guard of whoever claimed it first. */
-  private async claim(event: PreparedEvent, searchFrom: bigint | null): Promise<GuardState | null> {
-    const written = await this.appendExpecting(
-      this.names.guard(event.esdbEventId),
-      [claimEventOf(event, searchFrom)],
-      NO_STREAM,
+  /** Steps 3–5: claims the ids, appends the events whose claims this writer won, marks them stored. */
+  private async claimAndAppend(
+    unclaimed: readonly PreparedEvent[],
+    judge: (event: PreparedEvent, guard: GuardState) => void,
+  ): Promise<Map<string, Standing>> {
+    const streams = [...new Set(unclaimed.map((event) => event.stream))];
+    const ends = new Map(
+      await mapLimit(
+        streams,
+        this.concurrency,
+        async (stream) => [stream, await this.log.lastRevision(stream)] as const,
+      ),
     );
-    if (written) return null;
-    const winner = await this.readGuard(event.esdbEventId);
-    if (!winner) throw new Error(`the guard of ${event.cloudEventId} exists and cannot be read`);
-    return winner;
-  }
-
-  /**
-   * Appends claimed events in batch order: a run of consecutive events of one organisation is
-   * one append (split at ESDB's append size limit), then read back for its positions.
-   */
-  private async appendInRuns(events: readonly PreparedEvent[], claimedAt: number): Promise<Map<string, bigint>> {
-    const positions = new Map<string, bigint>();
-    for (const run of runsOf(events)) {
-      if (this.now() - claimedAt > this.claimLeaseMs / 2) {
-        throw new EsdbAppendInterruptedError(
-          `appending ${run.length} events to ${run[0]!.stream} would start too late after their claims; retry the batch`,
-        );
-      }
-      const stream = run[0]!.stream;
-      const result = await this.client.appendToStream(stream, run.map(eventDataOf), {
-        expectedRevision: ANY,
-        deadline: this.appendDeadlineMs(),
-      });
-      if (!result.success) throw new Error(`append to ${stream} failed`);
-      const found = await this.readBack(
-        stream,
-        result.nextExpectedRevision - BigInt(run.length - 1),
-        run.map((event) => event.esdbEventId),
-      );
-      for (const [id, position] of found) positions.set(id, position);
-    }
-    return positions;
-  }
-
-  /** The positions of events just appended at `fromRevision`…, checking they are the ones expected. */
-  private async readBack(stream: string, fromRevision: bigint, ids: readonly string[]): Promise<Map<string, bigint>> {
-    const events = (await this.log.readStream(stream, { fromRevision, maxCount: ids.length })) ?? [];
-    if (events.length !== ids.length || events.some((event, i) => event.id !== ids[i])) {
-      throw new Error(`${stream}: the events at revision ${fromRevision}… are not the ones just appended`);
-    }
+    const claimedAt = this.now();
+    const lost = await mapLimit(unclaimed, this.concurrency, (event) =>
+      this.guards.claim(event, ends.get(event.stream) ?? null),
+    );
+    const mine = unclaimed.filter((event, i) => {
+      const winner = lost[i];
+      if (winner) judge(event, winner);
+      return !winner;
+    });
+    const positions = await this.appender.appendInRuns(mine, claimedAt + this.claimLeaseMs / 2, this.now);
+    await mapLimit(mine, this.concurrency, (event) =>
+      this.guards.markStored(event.esdbEventId, 0n, positions.get(event.esdbEventId)!, event.contentHash),
+    );
     return new Map(
-      events.map((event) => [event.id, storePositionOf(event.position, `event ${event.revision}@${stream}`)]),
+      mine.map((event) => [
+        event.cloudEventId,
+        { position: positions.get(event.esdbEventId)!, contentHash: event.contentHash, appendedBy: event },
+      ]),
     );
   }
-
-  /** Marks a guard stored; if someone else finished it first, theirs stands. */
-  private async markStored(
-    esdbEventId: string,
-    expectedRevision: bigint,
-    position: bigint,
-    contentHash: string,
-  ): Promise<bigint> {
-    const written = await this.appendExpecting(
-      this.names.guard(esdbEventId),
-      [storedEventOf(position, contentHash)],
-      expectedRevision,
-    );
-    if (written) return position;
-    const guard = await this.readGuard(esdbEventId);
-    if (guard?.kind !== 'stored')
-      throw new Error(`the guard of event ${esdbEventId} changed under its writer and is not stored`);
-    return guard.position;
-  }
-
-  /**
-   * Settles an id whose guard was claimed but not marked stored: waits while the claim is
-   * fresh (its writer may be appending), then takes it over and finishes it.
-   */
-  private async settle(event: PreparedEvent, initial: GuardState): Promise<Standing> {
-    const started = this.now();
-    let guard: GuardState | null = initial;
-    for (;;) {
-      if (!guard) throw new Error(`the guard of ${event.cloudEventId} disappeared`);
-      if (guard.kind === 'stored')
-        return { position: guard.position, contentHash: guard.contentHash, appendedBy: null };
-      const age = this.now() - guard.since.getTime();
-      if (age < this.claimLeaseMs) {
-        if (this.now() - started >= this.claimWaitMs) {
-          throw new EsdbAppendInterruptedError(
-            `event ${event.cloudEventId} is being appended by another writer (claimed ${age} ms ago); retry`,
-          );
-        }
-        await sleep(Math.min(200, this.claimLeaseMs - age));
-        guard = await this.readGuard(event.esdbEventId);
-        continue;
-      }
-      const guardStream = this.names.guard(event.esdbEventId);
-      const takenOver = await this.appendExpecting(guardStream, [reclaimEventOf()], guard.lastRevision);
-      if (!takenOver) {
-        guard = await this.readGuard(event.esdbEventId);
-        continue;
-      }
-      const { claim } = guard;
-      const found = await this.findInStream(claim.stream, claim.searchFrom, event.esdbEventId);
-      let position = found;
-      if (position === null) {
-        const result = await this.client.appendToStream(
-          claim.stream,
-          eventDataOf({ esdbEventId: event.esdbEventId, ...claimedEvent(claim) }),
-          {
-            expectedRevision: ANY,
-            deadline: this.appendDeadlineMs(),
-          },
-        );
-        const [stored] = (await this.readBack(claim.stream, result.nextExpectedRevision, [event.esdbEventId])).values();
-        position = stored!;
-      }
-      position = await this.markStored(event.esdbEventId, guard.lastRevision + 1n, position, claim.contentHash);
-      const appendedNow = found === null && event.contentHash === claim.contentHash;
-      return { position, contentHash: claim.contentHash, appendedBy: appendedNow ? event : null };
-    }
-  }
-
-  /** The position of an event in a stream after a revision, or null. */
-  private async findInStream(stream: string, after: bigint | null, esdbEventId: string): Promise<bigint | null> {
-    let from = after === null ? 0n : after + 1n;
-    for (;;) {
-      const events = await this.log.readStream(stream, { fromRevision: from, maxCount: this.log.pageSize });
-      if (!events) return null;
-      const match = events.find((event) => event.id === esdbEventId);
-      if (match) return storePositionOf(match.position, `event ${match.revision}@${stream}`);
-      if (events.length < this.log.pageSize) return null;
-      from = events[events.length - 1]!.revision + 1n;
-    }
-  }
-
-  /** Appends with an expected revision: false when the stream is not at that revision. */
-  private async appendExpecting(
-    stream: string,
-    events: EventData[],
-    expectedRevision: AppendExpectedRevision,
-  ): Promise<boolean> {
-    let result: AppendResult;
-    try {
-      result = await this.client.appendToStream(stream, events, { expectedRevision });
-    } catch (error) {
-      if (error instanceof WrongExpectedVersionError) return false;
-      throw error;
-    }
-    // With throwOnAppendFailure=false in the connection string, a wrong revision comes back as success: false.
-    return result.success;
-  }
-
-  private appendDeadlineMs(): number {
-    return Math.max(1_000, Math.min(10_000, Math.floor(this.claimLeaseMs / 4)));
-  }
-}
-
-/** Consecutive events of one stream, split at the append size limit. */
-export function runsOf<T extends { readonly stream: string; readonly data: unknown; readonly metadata: unknown }>(
-  events: readonly T[],
-): T[][] {
-  const runs: T[][] = [];
-  let run: T[] = [];
-  let bytes = 0;
-  for (const event of events) {
-    const size =
-      Buffer.byteLength(JSON.stringify(event.data)) + Buffer.byteLength(JSON.stringify(event.metadata)) + 200;
-    if (
-      run.length > 0 &&
-      (run[0]!.stream !== event.stream || run.length >= MAX_EVENTS_PER_APPEND || bytes + size > MAX_BYTES_PER_APPEND)
-    ) {
-      runs.push(run);
-      run = [];
-      bytes = 0;
-    }
-    run.push(event);
-    bytes += size;
-  }
-  if (run.length > 0) runs.push(run);
-  return runs;
-}
-
-/** Maps with at most `limit` calls in flight, results in input order. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await work(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
-
-function positiveInteger(value: number, name: string): number {
-  if (!Number.isSafeInteger(value) || value < 1)
-    throw new RangeError(`${name} must be a positive integer, got ${value}`);
-  return value;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

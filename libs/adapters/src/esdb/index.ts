@@ -4,6 +4,8 @@ export * from './esdb-position';
 export * from './esdb-event-mapping';
 export * from './esdb-guard';
 export * from './esdb-log';
+export * from './esdb-append-runs';
+export * from './esdb-guard-protocol';
 export * from './esdb-event-store';
 export * from './esdb-charge-outbox';
 export * from './esdb-backend';

@@ -1,5 +1,6 @@
 import { Consumer, EachBatchPayload, Kafka, KafkaMessage, RetryOptions } from 'kafkajs';
 import { InputOutcome, RawInput } from '@smartme/application';
+import { positiveInteger } from '@smartme/ports';
 import { LagTracker, PartitionLag } from './consumer-lag';
 import { RejectedMessage, RejectedMessageSink } from './kafka-dead-letter-publisher';
 import { KafkaConfig } from './kafka-config';
@@ -64,9 +65,7 @@ export class KafkaEventConsumer {
   private readonly progress = { since: Date.now(), batches: 0, messages: 0, largestBatch: 0 };
 
   constructor(private readonly options: KafkaEventConsumerOptions) {
-    this.chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
-    if (!Number.isSafeInteger(this.chunkSize) || this.chunkSize < 1)
-      throw new RangeError(`chunkSize must be a positive integer, got ${this.chunkSize}`);
+    this.chunkSize = positiveInteger(options.chunkSize ?? DEFAULT_CHUNK_SIZE, 'chunkSize');
   }
 
   /** Messages handled and committed so far (accepted, duplicates and rejected). */

@@ -4,7 +4,6 @@ export * from './kafka-client';
 export * from './producer-connection';
 export * from './kafka-dead-letter-publisher';
 export * from './charge-publisher';
-export * from './outbox-relay';
 export * from './event-consumer';
 export * from './consumer-lag';
 export * from './message-input';

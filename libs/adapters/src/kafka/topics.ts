@@ -1,3 +1,4 @@
+import { positiveInteger } from '@smartme/ports';
 import { Admin } from 'kafkajs';
 import { KafkaConfig } from './kafka-config';
 
@@ -13,8 +14,7 @@ export async function ensureTopics(
   config: Pick<KafkaConfig, 'topics'>,
   partitions: number = DEFAULT_PARTITIONS,
 ): Promise<string[]> {
-  if (!Number.isSafeInteger(partitions) || partitions < 1)
-    throw new RangeError(`partitions must be a positive integer, got ${partitions}`);
+  positiveInteger(partitions, 'partitions');
   const wanted = [config.topics.identity, config.topics.contracts, config.topics.charges, config.topics.deadLetter];
   const existing = new Set(await admin.listTopics());
   const missing = wanted.filter((topic) => !existing.has(topic));

@@ -1,19 +1,2 @@
-import { hash } from 'node:crypto';
-import stringify from 'fast-json-stable-stringify';
-import { EventRecord } from '@smartme/ports';
-
-/**
- * The content of an event record, everything but its id: `source`, `type`, `time` and
- * `data`, as a SHA-256 hex digest of their canonical JSON (keys sorted, so the order in
- * which a producer wrote the keys does not matter). The same id with the same hash is a
- * duplicate; with another hash, a conflict.
- */
-export function contentHashOf(record: EventRecord): string {
-  const { type, time, data } = record.event;
-  return sha256Hex(stringify({ source: record.source, type, time, data }));
-}
-
-/** One-shot hashing: for inputs of a few hundred bytes, creating a Hash object costs more than hashing. */
-export function sha256Hex(content: string | Uint8Array): string {
-  return hash('sha256', content, 'hex');
-}
+/** The dead-letter store's import of the one-shot SHA-256; the content hash of events lives with both event stores. */
+export { sha256Hex } from '../event-store/content-hash';

@@ -4,7 +4,7 @@ import {
   DayCounts,
   IdTimeline,
   applicationSortKey,
-  billedOrganisation,
+  organisationOf,
 } from '@smartme/domain';
 import { IssuedChargeEvent, RebuiltPartition } from '@smartme/ports';
 import stableStringify from 'fast-json-stable-stringify';
@@ -243,7 +243,7 @@ function applicationRows(state: BillingState): KeyedRows {
   const rows = new Map<string, { text: string; values: unknown[] }>();
   for (const org of state.organisations.values()) {
     for (const event of org.applications as readonly ContractEvent[]) {
-      const orgId = billedOrganisation(event);
+      const orgId = organisationOf(event);
       const sortKey = applicationSortKey(event);
       rows.set(event.id, {
         text: text(orgId, sortKey, event),

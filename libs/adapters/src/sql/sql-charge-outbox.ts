@@ -1,5 +1,5 @@
 import { Charge, ChargeEvent } from '@smartme/domain';
-import { ChargeOutbox, PendingCharge } from '@smartme/ports';
+import { ChargeOutbox, PendingCharge, positiveInteger } from '@smartme/ports';
 import { SqlClient } from './sql-client';
 
 /**
@@ -32,8 +32,7 @@ export class SqlChargeOutbox implements ChargeOutbox {
   constructor(private readonly client: SqlClient) {}
 
   async pending(limit: number): Promise<PendingCharge[]> {
-    if (!Number.isSafeInteger(limit) || limit < 1)
-      throw new RangeError(`limit must be a positive integer, got ${limit}`);
+    positiveInteger(limit, 'limit');
     const rows = await this.client.query<PendingRow>(PENDING, [limit]);
     return rows.map((row) => ({
       position: BigInt(row.position),

@@ -1,14 +1,17 @@
-import { StoredEvent, billedOrganisation } from '@smartme/domain';
+import { STORED_EVENT_TYPES, StoredEvent, organisationOf } from '@smartme/domain';
 import {
   AppendOutcome,
   EventRecord,
   EventStore,
   OrganisationPartition,
   ReadAllOptions,
+  ReadOrganisationOptions,
   RecordedEvent,
+  assertChargeRecords,
   assertPartition,
+  positiveInteger,
 } from '@smartme/ports';
-import { contentHashOf } from './content-hash';
+import { contentHashOf } from '../event-store/content-hash';
 import { SqlClient, SqlExecutor } from './sql-client';
 
 export const DEFAULT_READ_BATCH_SIZE = 5000;
@@ -72,14 +75,23 @@ const READ_PARTITION_WINDOW = `
     AND position <= $3::bigint AND ${READABLE}
     AND mod(hashtext(org_id)::bigint + 2147483648, $4::bigint) = $5::bigint`;
 
+/**
+ * One type of one organisation's events, a page at a time: a range of the
+ * (org_id, type, position) index, so reading an organisation costs its own events of the
+ * types asked for, whatever the size of the store and whatever else the organisation has.
+ */
+const READ_ORGANISATION = `
+  SELECT position, event_id, type, source, time, data FROM billing_events
+  WHERE org_id = $1 AND type = $2 AND position > $3::bigint AND position < $4::bigint
+  ORDER BY position
+  LIMIT $5`;
+
 const TABLE_BLOCKS = `SELECT (pg_relation_size('billing_events') / current_setting('block_size')::bigint)::bigint AS blocks`;
 
 const HEAD_POSITION = `SELECT coalesce(max(position), 0)::bigint AS head FROM billing_events WHERE ${READABLE}`;
 
 /** A scan of the table (seconds at 10M events), small beside the replay that asks. */
 const RETAINED_EVENT_COUNT = `SELECT count(*)::bigint AS retained FROM billing_events WHERE position <= $1::bigint AND type <> 'CredentialVerified'`;
-
-const CHARGE_TYPES: ReadonlySet<string> = new Set(['ChargeIssued', 'ChargeAdjusted']);
 
 interface PreparedRecord {
   readonly id: string;
@@ -108,35 +120,18 @@ export class SqlEventStore implements EventStore {
     return this.appendBatch(records, INSERT_EVENTS);
   }
 
-  appendCharges(records: readonly EventRecord[]): Promise<AppendOutcome[]> {
-    const notCharge = records.find((record) => !CHARGE_TYPES.has(record.event.type));
-    if (notCharge) {
-      return Promise.reject(
-        new TypeError(`appendCharges takes charge events only, got ${notCharge.event.type} ${notCharge.event.id}`),
-      );
-    }
+  async appendCharges(records: readonly EventRecord[]): Promise<AppendOutcome[]> {
+    assertChargeRecords(records);
     return this.appendBatch(records, INSERT_CHARGES);
   }
 
-  /**
-   * Pages by position. The next page is requested before the current one is handed over,
-   * so the database reads while the caller works on what it has.
-   */
   async *readAll(options: ReadAllOptions): AsyncGenerator<readonly RecordedEvent[], void, undefined> {
-    const batchSize = options.batchSize ?? DEFAULT_READ_BATCH_SIZE;
-    if (!Number.isSafeInteger(batchSize) || batchSize < 1)
-      throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
-    const page = (after: bigint) => readAhead(this.client.query<EventRow>(READ_BATCH, [after.toString(), batchSize]));
-    let pending = page(options.after);
-    for (;;) {
-      const rows = await pending;
-      if (rows.length === 0) return;
-      const batch = rows.map(recordedEventOf);
-      const full = rows.length === batchSize;
-      if (full) pending = page(batch[batch.length - 1]!.position);
-      yield batch;
-      if (!full) return;
-    }
+    const batchSize = positiveInteger(options.batchSize ?? DEFAULT_READ_BATCH_SIZE, 'batchSize');
+    yield* pagesByPosition(
+      (after) => this.client.query<EventRow>(READ_BATCH, [after.toString(), batchSize]),
+      options.after,
+      batchSize,
+    );
   }
 
   /** Windows of heap blocks sized to hold about `batchSize` of the partition's rows each. */
@@ -146,8 +141,7 @@ export class SqlEventStore implements EventStore {
     batchSize = DEFAULT_READ_BATCH_SIZE,
   ): AsyncGenerator<readonly RecordedEvent[], void, undefined> {
     assertPartition(partition);
-    if (!Number.isSafeInteger(batchSize) || batchSize < 1)
-      throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
+    positiveInteger(batchSize, 'batchSize');
     // Rows at or below upTo were committed before it was read, so they lie in today's blocks.
     const [row] = await this.client.query<{ blocks: bigint | string }>(TABLE_BLOCKS);
     const blocks = BigInt(row?.blocks ?? 0);
@@ -169,6 +163,22 @@ export class SqlEventStore implements EventStore {
       const rows = await pending;
       if (from + window < blocks) pending = page(from + window);
       for (let i = 0; i < rows.length; i += batchSize) yield rows.slice(i, i + batchSize).map(recordedEventOf);
+    }
+  }
+
+  /** Type by type (the index's order), each type oldest first. */
+  async *readOrganisation(
+    orgId: string,
+    options: ReadOrganisationOptions,
+  ): AsyncGenerator<readonly RecordedEvent[], void, undefined> {
+    const batchSize = positiveInteger(options.batchSize ?? DEFAULT_READ_BATCH_SIZE, 'batchSize');
+    const before = options.before.toString();
+    for (const type of options.types ?? STORED_EVENT_TYPES) {
+      yield* pagesByPosition(
+        (after) => this.client.query<EventRow>(READ_ORGANISATION, [orgId, type, after.toString(), before, batchSize]),
+        0n,
+        batchSize,
+      );
     }
   }
 
@@ -212,6 +222,27 @@ export class SqlEventStore implements EventStore {
   }
 }
 
+/**
+ * Keyset pages by position, from after `after`. The next page is requested before the
+ * current one is handed over, so the database reads while the caller works on what it has.
+ */
+async function* pagesByPosition(
+  read: (after: bigint) => Promise<EventRow[]>,
+  after: bigint,
+  batchSize: number,
+): AsyncGenerator<readonly RecordedEvent[], void, undefined> {
+  let pending = readAhead(read(after));
+  for (;;) {
+    const rows = await pending;
+    if (rows.length === 0) return;
+    const batch = rows.map(recordedEventOf);
+    const full = rows.length === batchSize;
+    if (full) pending = readAhead(read(batch[batch.length - 1]!.position));
+    yield batch;
+    if (!full) return;
+  }
+}
+
 /** A page read ahead that a caller who stops early never awaits: its failure is not theirs. */
 function readAhead<T>(rows: Promise<T>): Promise<T> {
   rows.catch(() => undefined);
@@ -248,13 +279,6 @@ function prepare(record: EventRecord): PreparedRecord {
     data: event.data,
     hash: contentHashOf(record),
   };
-}
-
-/** The organisation a stored event belongs to: the billed one for input, the charged one for charges. */
-export function organisationOf(event: StoredEvent): string {
-  return event.type === 'ChargeIssued' || event.type === 'ChargeAdjusted'
-    ? event.data.orgId
-    : billedOrganisation(event);
 }
 
 function batchOf(records: readonly PreparedRecord[]): [string] {

@@ -1,9 +1,11 @@
 import { Tariff } from '../tariff/tariff';
 import { price } from '../tariff/pricing';
 import { tariffVersionOn, termsVersionOn } from '../tariff/version-in-force';
+import { hasUnits } from '../usage/usage-units';
 import { UsageView } from '../usage/usage-view';
 import { Assessment } from './assessment';
 import { BillingPeriod } from './billing-period';
+import { USAGE_MEASURES, usageKindsOf } from './usage-measures';
 
 /** The counters behind a period (interfaces.md §3, `usage`). */
 export interface PeriodUsage {
@@ -16,12 +18,14 @@ export interface PeriodUsage {
 export function usageOf(period: BillingPeriod, usage: UsageView): PeriodUsage {
   if (period.type === 'month') {
     return {
-      registrations: usage.registrations(period.firstDay, period.lastDay),
-      activeAtMonthEnd: usage.activeAtEndOf(period.lastDay),
+      registrations: USAGE_MEASURES['id-registration'].count(usage, period),
+      activeAtMonthEnd: USAGE_MEASURES['monthly-fee'].count(usage, period),
     };
   }
-  const { counted, internal } = usage.verifications(period.firstDay, period.lastDay);
-  return { verificationsCounted: counted, verificationsInternal: internal };
+  return {
+    verificationsCounted: USAGE_MEASURES.verification.count(usage, period),
+    verificationsInternal: usage.verifications(period.firstDay, period.lastDay).internal,
+  };
 }
 
 /**
@@ -32,20 +36,20 @@ export function usageOf(period: BillingPeriod, usage: UsageView): PeriodUsage {
 export function assessUsage(period: BillingPeriod, usage: UsageView, tariff: Tariff): Assessment[] {
   const version = tariffVersionOn(tariff, period.lastDay);
   const terms = termsVersionOn(tariff, period.lastDay);
-  const counters = usageOf(period, usage);
-  const assess = (kind: Assessment['kind'], schedule: Parameters<typeof price>[0], quantity: number): Assessment => ({
-    kind,
-    period: period.name,
-    quantity,
-    ...price(schedule, quantity),
-    tariffVersion: version.id,
-    termsVersion: terms.id,
+  return usageKindsOf(period).map((kind): Assessment => {
+    const measure = USAGE_MEASURES[kind];
+    const quantity = measure.count(usage, period);
+    return {
+      kind,
+      period: period.name,
+      quantity,
+      ...price(measure.schedule(version), quantity),
+      tariffVersion: version.id,
+      termsVersion: terms.id,
+      counted: () => {
+        if (!hasUnits(usage)) throw new Error(`the usage behind ${kind} ${period.name} keeps counts, not units`);
+        return measure.units(usage, period);
+      },
+    };
   });
-  if (period.type === 'year') {
-    return [assess('verification', version.verificationFee, counters.verificationsCounted ?? 0)];
-  }
-  return [
-    assess('id-registration', version.idRegistrationFee, counters.registrations ?? 0),
-    assess('monthly-fee', version.monthlyFee, counters.activeAtMonthEnd ?? 0),
-  ];
 }

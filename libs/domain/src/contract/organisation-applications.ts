@@ -1,5 +1,5 @@
 import { ContractEvent } from '../events/contract-events';
-import { instantKey, parseInstant } from '../time/instant';
+import { eventOrderKey } from '../events/event-order';
 
 /**
  * An organisation's applications in the order §3 evaluates them: event time, ties by
@@ -16,7 +16,7 @@ export function insertApplication(
   return [...applications.slice(0, index), application, ...applications.slice(index)];
 }
 
-/** The evaluation order of applications as one sortable string. */
+/** The evaluation order of applications as one sortable string (the projection stores it). */
 export function applicationSortKey(application: ContractEvent): string {
-  return `${instantKey(parseInstant(application.time))}|${application.id}`;
+  return eventOrderKey(application);
 }

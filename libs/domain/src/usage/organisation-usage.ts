@@ -1,9 +1,13 @@
+import { inEventOrder } from '../events/event-order';
 import { CredentialVerified, IdLifecycleEvent } from '../events/identity-events';
-import { IdContribution, contributionOf } from '../identity/id-contribution';
+import { IdContribution, contributionOf, readTimeline } from '../identity/id-contribution';
 import { IdTimeline, LifecycleEntry, insertIntoTimeline, lifecycleEntryOf } from '../identity/id-timeline';
+import { IdUnit, VerificationUnit } from '../lineage/charge-unit';
 import { parseInstant } from '../time/instant';
-import { dayOfInstant } from '../time/jst-date';
+import { DayNumber, dayOfInstant } from '../time/jst-date';
 import { DailyCounters } from './daily-counters';
+import { UsageUnits } from './usage-units';
+import { UsageView, VerificationCounts } from './usage-view';
 
 /**
  * An organisation's usage: its IDs' lifecycles and the daily counters they add up to.
@@ -14,20 +18,29 @@ import { DailyCounters } from './daily-counters';
  * before a change, so a late or out-of-order event corrects exactly what it changes.
  * The correction is made once per changed ID when the counters are read, not once per
  * event: a replay of millions of events computes each ID's contribution once.
+ *
+ * It answers the close's questions (UsageView) and, from the same timelines, which IDs and
+ * verifications those answers count (UsageUnits, for explain).
  */
-export class OrganisationUsage {
+export class OrganisationUsage implements UsageView, UsageUnits {
   private readonly ids = new Map<string, TrackedId>();
   /** IDs changed since the counters were last brought up to date. */
   private changed: [string, TrackedId][] = [];
   private readonly counters = new DailyCounters();
   private readonly verificationIds: Set<string> | null;
+  /** The counted verifications themselves, when kept (see the constructor). */
+  private readonly countedVerifications: CountedVerification[] | null;
 
   /**
    * @param options.deduplicate keep the ids of counted verifications so a redelivered one
    *   is not counted twice; folds over the event store, which keeps each id once, skip it.
+   * @param options.units keep each counted verification, so that the units of a
+   *   verification charge can be listed (explain's fold of one organisation); folds of the
+   *   whole store keep their counts only.
    */
-  constructor(options: { deduplicate?: boolean } = {}) {
+  constructor(options: { deduplicate?: boolean; units?: boolean } = {}) {
     this.verificationIds = options.deduplicate === false ? null : new Set();
+    this.countedVerifications = options.units ? [] : null;
   }
 
   /**
@@ -56,11 +69,9 @@ export class OrganisationUsage {
     if (this.verificationIds?.has(event.id)) return;
     this.verificationIds?.add(event.id);
     const internal = event.data.verifierOrgId === event.data.holderOrgId;
-    this.counters.add(
-      dayOfInstant(parseInstant(event.time).epochMs),
-      internal ? 'verificationsInternal' : 'verificationsCounted',
-      1,
-    );
+    const day = dayOfInstant(parseInstant(event.time).epochMs);
+    this.counters.add(day, internal ? 'verificationsInternal' : 'verificationsCounted', 1);
+    if (!internal) this.countedVerifications?.push({ day, event });
   }
 
   /** Brings the counters up to date; returns the timelines that changed since the last time. */
@@ -79,6 +90,54 @@ export class OrganisationUsage {
   view(): DailyCounters {
     if (this.changed.length > 0) this.flush();
     return this.counters;
+  }
+
+  registrations(fromDay: DayNumber, toDay: DayNumber): number {
+    return this.view().registrations(fromDay, toDay);
+  }
+
+  activeAtEndOf(day: DayNumber): number {
+    return this.view().activeAtEndOf(day);
+  }
+
+  verifications(fromDay: DayNumber, toDay: DayNumber): VerificationCounts {
+    return this.view().verifications(fromDay, toDay);
+  }
+
+  activeIdsAtEndOf(day: DayNumber): IdUnit[] {
+    return this.idUnits((idId, timeline, units) =>
+      readTimeline(timeline, {
+        newRegistration: () => undefined,
+        activeSpell: (from, until, startedBy) => {
+          if (from <= day && (until === null || day < until)) units.push({ idId, event: startedBy.eventId });
+        },
+      }),
+    );
+  }
+
+  registeredIdsIn(fromDay: DayNumber, toDay: DayNumber): IdUnit[] {
+    return this.idUnits((idId, timeline, units) =>
+      readTimeline(timeline, {
+        newRegistration: (day, entry) => {
+          if (fromDay <= day && day <= toDay) units.push({ idId, event: entry.eventId });
+        },
+        activeSpell: () => undefined,
+      }),
+    );
+  }
+
+  countedVerificationsIn(fromDay: DayNumber, toDay: DayNumber): VerificationUnit[] {
+    if (!this.countedVerifications) throw new Error('this usage keeps counts of verifications only, not their events');
+    return inEventOrder(
+      this.countedVerifications.filter(({ day }) => fromDay <= day && day <= toDay).map(({ event }) => event),
+    ).map((event) => ({ event: event.id, verifierOrgId: event.data.verifierOrgId }));
+  }
+
+  /** Units collected ID by ID, in ID order. */
+  private idUnits(collect: (idId: string, timeline: IdTimeline, units: IdUnit[]) => void): IdUnit[] {
+    const units: IdUnit[] = [];
+    for (const idId of [...this.ids.keys()].sort()) collect(idId, this.ids.get(idId)!.entries, units);
+    return units;
   }
 
   *allTimelines(): IterableIterator<[string, IdTimeline]> {
@@ -101,6 +160,11 @@ export class OrganisationUsage {
 interface TrackedId {
   readonly entries: LifecycleEntry[];
   counted: IdContribution | null;
+}
+
+interface CountedVerification {
+  readonly day: DayNumber;
+  readonly event: CredentialVerified;
 }
 
 const NOTHING_COUNTED: IdContribution = contributionOf([]);

@@ -8,12 +8,14 @@ import {
   IdRegistered,
   IdRevoked,
   IdServiceAdded,
+  LineageQuestion,
   Service,
   StoredEvent,
+  CloseDecider,
   Tariff,
-  decide,
-  evolve,
-  initialBillingState,
+  closeDecider,
+  isChargeEvent,
+  organisationOf,
   parseInstant,
 } from '../../src';
 
@@ -108,30 +110,46 @@ export const contractClosed = (orgId: string, closedOn: string, time = `${closed
   data: { orgId, closedOn },
 });
 
+/** A close as of a JST wall-clock time (or an instant with its own offset). */
+export const closeAsOf = (asOf: string, closeGraceMs = 60 * 60 * 1000) => ({
+  asOfMs: parseInstant(jst(asOf)).epochMs,
+  closeGraceMs,
+});
+
 /**
- * A small event store for tests: events go in, closes run as of a JST time, and every
- * charge a close issues is stored back, as the service does.
+ * A small event store for tests, on the close's decider: events go in (the decider's
+ * evolve), closes run as of a JST time (its decide), and every charge a close issues is
+ * stored back, as the service does. `stored` is the store in append order.
  */
 export class Billing {
-  readonly state: BillingState = initialBillingState();
+  private readonly decider: CloseDecider;
+  readonly state: BillingState;
   readonly issued: ChargeEvent[] = [];
+  /** The store in append order: every event id once, as the event store keeps it. */
+  readonly stored: StoredEvent[] = [];
+  private readonly storedIds = new Set<string>();
 
   constructor(
-    private readonly tariff: Tariff,
+    tariff: Tariff,
     private readonly closeGraceMs = 60 * 60 * 1000,
-  ) {}
+  ) {
+    this.decider = closeDecider(tariff);
+    this.state = this.decider.initialState();
+  }
 
   given(...events: StoredEvent[]): this {
-    for (const event of events) evolve(this.state, event);
+    for (const event of events) {
+      // Redeliveries reach the evolver too: it must recognise them itself.
+      this.decider.evolve(this.state, event);
+      if (this.storedIds.has(event.id)) continue;
+      this.storedIds.add(event.id);
+      this.stored.push(event);
+    }
     return this;
   }
 
   close(asOf: string): ChargeEvent[] {
-    const charges = decide(
-      { asOfMs: parseInstant(jst(asOf)).epochMs, closeGraceMs: this.closeGraceMs },
-      this.state,
-      this.tariff,
-    );
+    const charges = this.decider.decide(closeAsOf(asOf, this.closeGraceMs), this.state);
     this.issued.push(...charges);
     return this.given(...charges) && charges;
   }
@@ -148,3 +166,27 @@ export const summary = (events: readonly ChargeEvent[]) =>
     quantity: data.quantity,
     amount: data.amount,
   }));
+
+/**
+ * What explain asks about a charge of a store kept in append order: the charged
+ * organisation's events stored before it, and for an adjustment how many of them were
+ * stored before the revision before it.
+ */
+export function lineageQuestion(stored: readonly StoredEvent[], charge: ChargeEvent): LineageQuestion {
+  const at = stored.findIndex((event) => event.id === charge.id);
+  if (at < 0) throw new Error(`charge ${charge.id} is not in the store`);
+  const { orgId, kind, period, revision } = charge.data;
+  const history = stored.slice(0, at).filter((event) => organisationOf(event) === orgId);
+  const previousAt = history.findIndex(
+    (event) =>
+      isChargeEvent(event) &&
+      event.data.kind === kind &&
+      event.data.period === period &&
+      event.data.revision === revision - 1,
+  );
+  return {
+    charge,
+    history,
+    previous: previousAt < 0 ? null : { charge: history[previousAt] as ChargeEvent, storedAfter: previousAt },
+  };
+}

@@ -1,10 +1,15 @@
-import { ChargeOutbox, ChargePublisher } from '@smartme/ports';
-import { KafkaLogger } from './kafka-logger';
+import { ChargeOutbox, ChargePublisher, positiveInteger } from '@smartme/ports';
+
+/** What the relay tells an operator, in pino's (object, message) shape. */
+export interface RelayLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
 
 export interface OutboxRelayOptions {
   readonly outbox: ChargeOutbox;
   readonly publisher: ChargePublisher;
-  readonly logger: KafkaLogger;
+  readonly logger: RelayLogger;
   /** Charges per publish (one producer request per partition). */
   readonly batchSize?: number;
   /** How long to wait before looking again when the outbox is empty; `wake()` cuts it short. */
@@ -34,9 +39,7 @@ export class OutboxRelay {
   private readonly batchSize: number;
 
   constructor(private readonly options: OutboxRelayOptions) {
-    this.batchSize = options.batchSize ?? DEFAULT_RELAY_BATCH_SIZE;
-    if (!Number.isSafeInteger(this.batchSize) || this.batchSize < 1)
-      throw new RangeError(`batchSize must be a positive integer, got ${this.batchSize}`);
+    this.batchSize = positiveInteger(options.batchSize ?? DEFAULT_RELAY_BATCH_SIZE, 'batchSize');
   }
 
   /** Charges published (acknowledged and marked) by this relay so far. */
@@ -62,7 +65,7 @@ export class OutboxRelay {
     this.loop = null;
   }
 
-  /** Publish promptly: a close just stored charges. Does not cut a failure backoff short. */
+  /** Publish promptly: charges were just stored. Does not cut a failure backoff short. */
   wake(): void {
     this.woken = true;
     this.interruptSleep?.('wake');

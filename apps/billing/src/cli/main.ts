@@ -4,7 +4,7 @@ import { DEFAULT_EVENTS_PER_PARTITION, RawInput, readLines, toChargeCloudEvent }
 import { formatJst, parseInstant } from '@smartme/domain';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { createReadStream } from 'node:fs';
-import { BillingRuntime, openBillingRuntime } from '../composition/billing-runtime';
+import type { BillingRuntime } from '../composition/billing-runtime';
 import { runtimeOptions } from '../composition/runtime-options';
 import { serviceConfigFromEnv } from '../config/service-config';
 import { Format, defaultFormat, print } from './output';
@@ -18,6 +18,8 @@ interface StoreFlags {
 
 /** Runs a command on the configured store, always releasing it (the embedded store is locked while open). */
 async function withRuntime<T>(flags: StoreFlags, work: (runtime: BillingRuntime) => Promise<T>): Promise<T> {
+  // Loaded when a command runs: `--help` and usage errors answer without the adapters.
+  const { openBillingRuntime } = await import('../composition/billing-runtime');
   const runtime = await openBillingRuntime(runtimeOptions(flags));
   try {
     return await work(runtime);

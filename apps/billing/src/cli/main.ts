@@ -9,6 +9,7 @@ import { runtimeOptions } from '../composition/runtime-options';
 import { serviceConfigFromEnv } from '../config/service-config';
 import { Format, defaultFormat, print } from './output';
 import { Progress } from './progress';
+import { addTopicsCommand } from './topics-command';
 
 interface StoreFlags {
   data?: string;
@@ -233,6 +234,8 @@ export function buildProgram(): Command {
         process.stdout.write(`${JSON.stringify(lineage, null, process.stdout.isTTY ? 2 : undefined)}\n`);
       }),
     );
+
+  addTopicsCommand(program);
 
   program
     .command('serve')

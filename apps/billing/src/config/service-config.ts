@@ -1,5 +1,10 @@
 import { ConfigurationError } from '@smartme/adapters/config/tariff-file';
 import { KafkaConfig, kafkaConfigFromEnv } from '@smartme/adapters/kafka/kafka-config';
+import {
+  DEFAULT_TOPIC_PROVISIONING,
+  TopicProvisioning,
+  topicProvisioningFromEnv,
+} from '@smartme/adapters/kafka/topic-declarations';
 import { parseInstant } from '@smartme/domain';
 import { Clock, systemClock } from '@smartme/ports';
 import { RuntimeOptions, duration, runtimeOptions } from '../composition/runtime-options';
@@ -8,6 +13,8 @@ import { RuntimeOptions, duration, runtimeOptions } from '../composition/runtime
 export interface ServiceConfig {
   readonly runtime: RuntimeOptions;
   readonly kafka: KafkaConfig | null;
+  /** How missing topics are created (KAFKA_CREATE_TOPICS, KAFKA_TOPIC_PARTITIONS, KAFKA_TOPIC_REPLICATION_FACTOR). */
+  readonly topicProvisioning: TopicProvisioning;
   readonly host: string;
   readonly port: number;
   readonly apiToken: string | null;
@@ -41,6 +48,7 @@ export function serviceConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serv
   };
   const runtime = attempt(() => runtimeOptions({}, env), { dataDir: './data', tariffPath: '', databaseUrl: null });
   const kafka = attempt(() => kafkaConfigFromEnv(env), null);
+  const topicProvisioning = attempt(() => topicProvisioningFromEnv(env), DEFAULT_TOPIC_PROVISIONING);
   const host = env.HOST || '127.0.0.1';
   const port = attempt(() => integer('PORT', env.PORT, 3000, 0, 65535), 3000);
   const apiToken = env.BILLING_API_TOKEN || null;
@@ -66,6 +74,7 @@ export function serviceConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serv
   return {
     runtime,
     kafka,
+    topicProvisioning,
     host,
     port,
     apiToken,

@@ -7,8 +7,11 @@ import {
   OutboxRelay,
   PartitionLag,
   ProducerConnection,
+  TopicProvisioning,
   createKafka,
-  ensureTopics,
+  createMissingTopics,
+  declareTopics,
+  missingTopics,
 } from '@smartme/adapters/kafka';
 import { Admin, Kafka } from 'kafkajs';
 import { BillingRuntime } from '../composition/billing-runtime';
@@ -29,8 +32,9 @@ export class KafkaMessaging implements Messaging {
   constructor(
     private readonly config: KafkaConfig,
     runtime: BillingRuntime,
-    logger: KafkaLogger,
+    private readonly logger: KafkaLogger,
     outboxPollMs: number,
+    private readonly topicProvisioning: TopicProvisioning,
   ) {
     this.kafka = createKafka(config, { logger });
     this.admin = this.kafka.admin();
@@ -52,9 +56,28 @@ export class KafkaMessaging implements Messaging {
 
   async start(): Promise<void> {
     await this.admin.connect();
-    await ensureTopics(this.admin, this.config);
+    await this.provisionTopics();
     await this.consumer.start();
     this.relay.start();
+  }
+
+  /**
+   * Missing topics are created as declared (KAFKA_CREATE_TOPICS, on by default). Turned off, the
+   * topics are the operators' to create, and the service refuses to start without them rather
+   * than fail later on a topic that does not exist.
+   */
+  private async provisionTopics(): Promise<void> {
+    const declarations = declareTopics(this.config.topics, this.topicProvisioning);
+    if (this.topicProvisioning.create) {
+      const created = await createMissingTopics(this.admin, declarations);
+      if (created.length > 0) this.logger.info({ topics: created }, `created the missing topics ${created.join(', ')}`);
+      return;
+    }
+    const missing = (await missingTopics(this.admin, declarations)).map((declaration) => declaration.name);
+    if (missing.length > 0)
+      throw new Error(
+        `Kafka topics ${missing.join(', ')} do not exist and KAFKA_CREATE_TOPICS is off: create them (billing topics --create) or turn it on`,
+      );
   }
 
   async stop(): Promise<void> {

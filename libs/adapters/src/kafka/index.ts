@@ -9,3 +9,4 @@ export * from './event-consumer';
 export * from './consumer-lag';
 export * from './message-input';
 export * from './topics';
+export * from './topic-declarations';

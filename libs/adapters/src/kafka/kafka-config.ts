@@ -49,6 +49,17 @@ export type Environment = Readonly<Record<string, string | undefined>>;
 export function kafkaConfigFromEnv(env: Environment): KafkaConfig | null {
   const brokersText = env.KAFKA_BROKERS?.trim() ?? '';
   if (brokersText === '') return null;
+  const topics = kafkaTopicsFromEnv(env);
+  return {
+    brokers: parseBrokers(brokersText),
+    clientId: nameFrom(env, 'KAFKA_CLIENT_ID', DEFAULT_KAFKA_CLIENT_ID),
+    groupId: nameFrom(env, 'KAFKA_GROUP_ID', DEFAULT_KAFKA_GROUP_ID),
+    topics,
+  };
+}
+
+/** The four topic names, with or without brokers (`billing topics` prints them without). */
+export function kafkaTopicsFromEnv(env: Environment): KafkaTopics {
   const topics = {
     identity: topicFrom(env, 'identity'),
     contracts: topicFrom(env, 'contracts'),
@@ -56,12 +67,7 @@ export function kafkaConfigFromEnv(env: Environment): KafkaConfig | null {
     deadLetter: topicFrom(env, 'deadLetter'),
   };
   assertDistinctTopics(topics);
-  return {
-    brokers: parseBrokers(brokersText),
-    clientId: nameFrom(env, 'KAFKA_CLIENT_ID', DEFAULT_KAFKA_CLIENT_ID),
-    groupId: nameFrom(env, 'KAFKA_GROUP_ID', DEFAULT_KAFKA_GROUP_ID),
-    topics,
-  };
+  return topics;
 }
 
 function parseBrokers(text: string): string[] {

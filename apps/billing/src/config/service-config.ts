@@ -8,6 +8,7 @@ import {
 import { parseInstant } from '@smartme/domain';
 import { Clock, systemClock } from '@smartme/ports';
 import { RuntimeOptions, duration, runtimeOptions } from '../composition/runtime-options';
+import { LogFormat, logFormatFrom } from './log-format';
 
 /** How `serve` runs, from the environment (README, configuration table). */
 export interface ServiceConfig {
@@ -25,6 +26,8 @@ export interface ServiceConfig {
   readonly clock: Clock;
   readonly outboxPollMs: number;
   readonly logLevel: string;
+  /** LOG_FORMAT: readable lines at a terminal, JSON otherwise (config/log-format.ts). */
+  readonly logFormat: LogFormat;
   /** Largest accepted request body (POST /v1/events). */
   readonly bodyLimit: string;
 }
@@ -36,7 +39,10 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
  * Reads and checks every setting at start-up, reporting all problems at once, each
  * naming its variable; the service refuses to start on any of them.
  */
-export function serviceConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
+export function serviceConfigFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  stdoutIsTTY: boolean = process.stdout.isTTY === true,
+): ServiceConfig {
   const problems: string[] = [];
   const attempt = <T>(read: () => T, fallback: T): T => {
     try {
@@ -68,6 +74,7 @@ export function serviceConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serv
   const outboxPollMs = attempt(() => duration('OUTBOX_POLL_INTERVAL', env.OUTBOX_POLL_INTERVAL) ?? 1_000, 1_000);
   const logLevel = env.LOG_LEVEL || 'info';
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL: "${logLevel}" is not one of ${LOG_LEVELS.join(', ')}`);
+  const logFormat = attempt(() => logFormatFrom(env.LOG_FORMAT, stdoutIsTTY), 'json');
   const bodyLimit = env.BODY_LIMIT || '5mb';
   if (problems.length > 0) throw new ConfigurationError(`invalid configuration: ${problems.join('; ')}`);
   const clock = attempt(() => clockFrom(env.BILLING_CLOCK_START), systemClock);
@@ -83,6 +90,7 @@ export function serviceConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serv
     clock,
     outboxPollMs,
     logLevel,
+    logFormat,
     bodyLimit,
   };
 }

@@ -1,4 +1,8 @@
-import { DEFAULT_KAFKA_TOPICS } from '../../libs/adapters/src/kafka/kafka-config';
+import {
+  DEFAULT_KAFKA_TOPICS,
+  kafkaConfigFromEnv,
+  kafkaTopicsFromEnv,
+} from '../../libs/adapters/src/kafka/kafka-config';
 import {
   DEFAULT_TOPIC_PROVISIONING,
   declareTopics,
@@ -67,5 +71,24 @@ describe('topicProvisioningFromEnv', () => {
     [{ KAFKA_TOPIC_REPLICATION_FACTOR: '-1' }, /^KAFKA_TOPIC_REPLICATION_FACTOR: "-1" must be an integer from 1/],
   ])('refuses %j, naming the variable', (env, message) => {
     expect(() => topicProvisioningFromEnv(env)).toThrow(message);
+  });
+});
+
+describe('kafkaTopicsFromEnv', () => {
+  it('reads the names kafkaConfigFromEnv reads, without brokers', () => {
+    for (const env of [
+      {},
+      { KAFKA_TOPIC_IDENTITY: 'idp.events', KAFKA_TOPIC_DEAD_LETTER: 'billing.dlq' },
+      { KAFKA_TOPIC_CONTRACTS: ' crm.contracts ', KAFKA_TOPIC_CHARGES: 'invoicing.charges' },
+    ]) {
+      expect(kafkaTopicsFromEnv(env)).toEqual(kafkaConfigFromEnv({ ...env, KAFKA_BROKERS: 'b:1' })!.topics);
+    }
+  });
+
+  it('refuses what kafkaConfigFromEnv refuses', () => {
+    for (const env of [{ KAFKA_TOPIC_IDENTITY: 'a b' }, { KAFKA_TOPIC_CHARGES: 'identity.events' }]) {
+      expect(() => kafkaConfigFromEnv({ ...env, KAFKA_BROKERS: 'b:1' })).toThrow();
+      expect(() => kafkaTopicsFromEnv(env)).toThrow();
+    }
   });
 });

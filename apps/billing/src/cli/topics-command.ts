@@ -55,7 +55,7 @@ async function createMissing(kafka: KafkaConfig, declarations: readonly TopicDec
   const [{ createKafka }, { silentKafkaLogger }, { createMissingTopics }, { logLevel }] = await Promise.all([
     import('@smartme/adapters/kafka/kafka-client'),
     import('@smartme/adapters/kafka/kafka-logger'),
-    import('@smartme/adapters/kafka/topics'),
+    import('@smartme/adapters/kafka/topic-provisioning'),
     import('kafkajs'),
   ]);
   // A few quick attempts: an operator at a terminal wants to hear that the brokers are unreachable.

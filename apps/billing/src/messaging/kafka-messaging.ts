@@ -7,12 +7,9 @@ import {
   OutboxRelay,
   PartitionLag,
   ProducerConnection,
-  TopicProvisioning,
   createKafka,
-  createMissingTopics,
-  declareTopics,
-  missingTopics,
 } from '@smartme/adapters/kafka';
+import { TopicProvisioning, createMissingTopics, declareTopics, missingTopics } from '@smartme/adapters/kafka';
 import { Admin, Kafka } from 'kafkajs';
 import { BillingRuntime } from '../composition/billing-runtime';
 import { Messaging } from './messaging';
@@ -28,14 +25,16 @@ export class KafkaMessaging implements Messaging {
   private readonly producer: ProducerConnection;
   readonly consumer: KafkaEventConsumer;
   readonly relay: OutboxRelay;
+  private readonly log: KafkaLogger;
 
   constructor(
     private readonly config: KafkaConfig,
     runtime: BillingRuntime,
-    private readonly logger: KafkaLogger,
+    logger: KafkaLogger,
     outboxPollMs: number,
     private readonly topicProvisioning: TopicProvisioning,
   ) {
+    this.log = logger;
     this.kafka = createKafka(config, { logger });
     this.admin = this.kafka.admin();
     this.producer = ProducerConnection.idempotent(this.kafka);
@@ -61,25 +60,6 @@ export class KafkaMessaging implements Messaging {
     this.relay.start();
   }
 
-  /**
-   * Missing topics are created as declared (KAFKA_CREATE_TOPICS, on by default). Turned off, the
-   * topics are the operators' to create, and the service refuses to start without them rather
-   * than fail later on a topic that does not exist.
-   */
-  private async provisionTopics(): Promise<void> {
-    const declarations = declareTopics(this.config.topics, this.topicProvisioning);
-    if (this.topicProvisioning.create) {
-      const created = await createMissingTopics(this.admin, declarations);
-      if (created.length > 0) this.logger.info({ topics: created }, `created the missing topics ${created.join(', ')}`);
-      return;
-    }
-    const missing = (await missingTopics(this.admin, declarations)).map((declaration) => declaration.name);
-    if (missing.length > 0)
-      throw new Error(
-        `Kafka topics ${missing.join(', ')} do not exist and KAFKA_CREATE_TOPICS is off: create them (billing topics --create) or turn it on`,
-      );
-  }
-
   async stop(): Promise<void> {
     await this.consumer.stop();
     await this.relay.stop();
@@ -103,5 +83,24 @@ export class KafkaMessaging implements Messaging {
     } catch {
       return false;
     }
+  }
+
+  /**
+   * Missing topics are created as declared (KAFKA_CREATE_TOPICS, on by default). Turned off, the
+   * topics are the operators' to create, and the service refuses to start without them rather
+   * than fail later on a topic that does not exist.
+   */
+  private async provisionTopics(): Promise<void> {
+    const declarations = declareTopics(this.config.topics, this.topicProvisioning);
+    if (this.topicProvisioning.create) {
+      const created = await createMissingTopics(this.admin, declarations);
+      if (created.length > 0) this.log.info({ topics: created }, `created the missing topics ${created.join(', ')}`);
+      return;
+    }
+    const missing = (await missingTopics(this.admin, declarations)).map((declaration) => declaration.name);
+    if (missing.length > 0)
+      throw new Error(
+        `Kafka topics ${missing.join(', ')} do not exist and KAFKA_CREATE_TOPICS is off: create them (billing topics --create) or turn it on`,
+      );
   }
 }

@@ -10,3 +10,4 @@ export * from './consumer-lag';
 export * from './message-input';
 export * from './topics';
 export * from './topic-declarations';
+export * from './topic-provisioning';

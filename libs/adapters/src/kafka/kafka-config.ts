@@ -49,17 +49,6 @@ export type Environment = Readonly<Record<string, string | undefined>>;
 export function kafkaConfigFromEnv(env: Environment): KafkaConfig | null {
   const brokersText = env.KAFKA_BROKERS?.trim() ?? '';
   if (brokersText === '') return null;
-  const topics = kafkaTopicsFromEnv(env);
-  return {
-    brokers: parseBrokers(brokersText),
-    clientId: nameFrom(env, 'KAFKA_CLIENT_ID', DEFAULT_KAFKA_CLIENT_ID),
-    groupId: nameFrom(env, 'KAFKA_GROUP_ID', DEFAULT_KAFKA_GROUP_ID),
-    topics,
-  };
-}
-
-/** The four topic names, with or without brokers (`billing topics` prints them without). */
-export function kafkaTopicsFromEnv(env: Environment): KafkaTopics {
   const topics = {
     identity: topicFrom(env, 'identity'),
     contracts: topicFrom(env, 'contracts'),
@@ -67,7 +56,12 @@ export function kafkaTopicsFromEnv(env: Environment): KafkaTopics {
     deadLetter: topicFrom(env, 'deadLetter'),
   };
   assertDistinctTopics(topics);
-  return topics;
+  return {
+    brokers: parseBrokers(brokersText),
+    clientId: nameFrom(env, 'KAFKA_CLIENT_ID', DEFAULT_KAFKA_CLIENT_ID),
+    groupId: nameFrom(env, 'KAFKA_GROUP_ID', DEFAULT_KAFKA_GROUP_ID),
+    topics,
+  };
 }
 
 function parseBrokers(text: string): string[] {
@@ -113,4 +107,16 @@ function nameFrom(env: Environment, variable: string, fallback: string): string 
   if (!/^[\x21-\x7e]{1,255}$/.test(value))
     throw new Error(`${variable}: "${value}" must be 1–255 printable ASCII characters without spaces`);
   return value;
+}
+
+/** The four topic names as kafkaConfigFromEnv reads them, without brokers (`billing topics` prints them so). */
+export function kafkaTopicsFromEnv(env: Environment): KafkaTopics {
+  const topics = {
+    identity: topicFrom(env, 'identity'),
+    contracts: topicFrom(env, 'contracts'),
+    charges: topicFrom(env, 'charges'),
+    deadLetter: topicFrom(env, 'deadLetter'),
+  };
+  assertDistinctTopics(topics);
+  return topics;
 }

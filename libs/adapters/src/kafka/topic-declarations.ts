@@ -1,4 +1,5 @@
 import { Environment, KafkaTopics } from './kafka-config';
+import { DEFAULT_PARTITIONS } from './topics';
 
 /**
  * The service's four topics as it declares them (interfaces.md §1, §2; docs/asyncapi.yaml
@@ -30,8 +31,6 @@ export interface TopicProvisioning {
   /** KAFKA_TOPIC_REPLICATION_FACTOR; null, the default, is the broker's default.replication.factor. */
   readonly replicationFactor: number | null;
 }
-
-export const DEFAULT_PARTITIONS = 4;
 
 export const DEFAULT_TOPIC_PROVISIONING: TopicProvisioning = {
   create: true,

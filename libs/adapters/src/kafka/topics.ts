@@ -1,11 +1,12 @@
 import { Admin } from 'kafkajs';
 import { KafkaConfig } from './kafka-config';
-import { DEFAULT_PARTITIONS, TopicDeclaration, declareTopics } from './topic-declarations';
+
+export const DEFAULT_PARTITIONS = 4;
 
 /**
- * Creates the service's four topics where they do not exist yet, as declared (topic-declarations.ts)
- * with `partitions` and the broker's default replication factor; existing topics are left exactly
- * as operators configured them. Returns the names it created.
+ * Creates the service's four topics where they do not exist yet, with the broker's default
+ * replication factor; existing topics are left exactly as operators configured them. Returns
+ * the names it created. Safe to run from several instances at once: "already exists" is fine.
  */
 export async function ensureTopics(
   admin: Admin,
@@ -14,37 +15,14 @@ export async function ensureTopics(
 ): Promise<string[]> {
   if (!Number.isSafeInteger(partitions) || partitions < 1)
     throw new RangeError(`partitions must be a positive integer, got ${partitions}`);
-  return createMissingTopics(admin, declareTopics(config.topics, { partitions, replicationFactor: null }));
-}
-
-/** The declared topics the cluster does not have. */
-export async function missingTopics(
-  admin: Admin,
-  declarations: readonly TopicDeclaration[],
-): Promise<TopicDeclaration[]> {
+  const wanted = [config.topics.identity, config.topics.contracts, config.topics.charges, config.topics.deadLetter];
   const existing = new Set(await admin.listTopics());
-  return declarations.filter((declaration) => !existing.has(declaration.name));
-}
-
-/**
- * Creates the declared topics that are missing and returns their names. Safe to run from several
- * instances at once: a topic another one created meanwhile counts as there.
- */
-export async function createMissingTopics(admin: Admin, declarations: readonly TopicDeclaration[]): Promise<string[]> {
-  const missing = await missingTopics(admin, declarations);
+  const missing = wanted.filter((topic) => !existing.has(topic));
   if (missing.length === 0) return [];
   await admin.createTopics({
-    topics: missing.map((declaration) => ({
-      topic: declaration.name,
-      numPartitions: declaration.partitions,
-      // -1: the broker's default.replication.factor, rather than a number that fits only one cluster.
-      replicationFactor: declaration.replicationFactor ?? -1,
-      configEntries: [
-        { name: 'retention.ms', value: String(declaration.retentionMs) },
-        { name: 'cleanup.policy', value: declaration.cleanupPolicy },
-      ],
-    })),
+    // -1: the broker's default.replication.factor, rather than a number that fits only one cluster.
+    topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: -1 })),
     waitForLeaders: true,
   });
-  return missing.map((declaration) => declaration.name);
+  return missing;
 }

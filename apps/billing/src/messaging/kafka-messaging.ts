@@ -9,10 +9,10 @@ import {
   ProducerConnection,
   createKafka,
 } from '@smartme/adapters/kafka';
-import { TopicProvisioning, createMissingTopics, declareTopics, missingTopics } from '@smartme/adapters/kafka';
 import { Admin, Kafka } from 'kafkajs';
 import { BillingRuntime } from '../composition/billing-runtime';
 import { Messaging } from './messaging';
+import { TopicProvisioning, createMissingTopics, declareTopics, missingTopics } from '@smartme/adapters/kafka';
 
 /**
  * Kafka in and out: a consumer group on the input topics appends to the event store
@@ -21,11 +21,11 @@ import { Messaging } from './messaging';
  */
 export class KafkaMessaging implements Messaging {
   private readonly kafka: Kafka;
+  private readonly log: KafkaLogger;
   private readonly admin: Admin;
   private readonly producer: ProducerConnection;
   readonly consumer: KafkaEventConsumer;
   readonly relay: OutboxRelay;
-  private readonly log: KafkaLogger;
 
   constructor(
     private readonly config: KafkaConfig,

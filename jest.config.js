@@ -22,6 +22,8 @@ module.exports = {
   testEnvironment: 'node',
   // End-to-end tests spawn real processes and servers; domain tests finish in milliseconds anyway.
   testTimeout: 120_000,
+  // Builds dist/ from the sources under test and asks once whether Docker answers (see the file).
+  globalSetup: '<rootDir>/test/global-setup.ts',
   transform: { '^.+\\.ts$': swc, '/node_modules/@electric-sql/pglite/dist/.+\\.c?js$': swcCjs },
   transformIgnorePatterns: ['/node_modules/(?!@electric-sql/pglite/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],

@@ -16,11 +16,14 @@ import { startKafka } from '../infra/kafka';
 import { startThrowawayPostgres } from '../infra/postgres';
 import { ServiceProcess } from '../support/service-process';
 import { BENCHMARK_MIX, workload } from '../workload/workload';
+import { cliStart } from './cli-start';
 import { billingCommand, progress, timed } from './measure';
 import { Measure, writeReport } from './report';
 
-type Part = 'store' | 'kafka' | 'latency';
-const PARTS: readonly Part[] = ['store', 'kafka', 'latency'];
+type Part = 'store' | 'kafka' | 'latency' | 'cli';
+const PARTS: readonly Part[] = ['store', 'kafka', 'latency', 'cli'];
+/** The parts that need the workload and the servers (`cli` needs neither). */
+const SERVER_PARTS: readonly Part[] = ['store', 'kafka', 'latency'];
 
 interface Options {
   readonly quick: boolean;
@@ -66,28 +69,10 @@ async function writeWorkload(file: string, opts: Options, events: number): Promi
 
 async function main(): Promise<void> {
   const opts = options(process.argv.slice(2));
-  const dir = mkdtempSync(join(tmpdir(), 'bench-'));
-  const file = join(dir, 'workload.ndjson');
-  const small = join(dir, 'workload-small.ndjson');
-  progress(`workload: ${opts.events} events, ${opts.orgs} organisations (seed ${opts.seed}) in ${dir}`);
-  await writeWorkload(file, opts, opts.events);
-  if (opts.only === null || opts.only.includes('store')) await writeWorkload(small, opts, Math.round(opts.events / 10));
-
-  progress('starting PostgreSQL and Kafka');
-  const [pg, broker] = await Promise.all([
-    startThrowawayPostgres({ settings: { shared_buffers: '1GB', max_wal_size: '8GB' } }),
-    startKafka(),
-  ]);
+  const runs = (part: Part) => opts.only === null || opts.only.includes(part);
   const measures: Measure[] = [];
-  try {
-    const runs = (part: Part) => opts.only === null || opts.only.includes(part);
-    if (runs('store')) measures.push(...(await ingestAndReplay(pg.url, file, small, opts)));
-    if (runs('kafka')) measures.push(await kafkaPipeline(pg.url, broker.brokers, file, opts));
-    if (runs('latency')) measures.push(await closeLatency(pg.url, broker.brokers));
-  } finally {
-    await broker.stop();
-    await pg.destroy();
-  }
+  if (runs('cli')) measures.push(...cliStart());
+  if (SERVER_PARTS.some(runs)) measures.push(...(await serverParts(opts, runs)));
   const run = {
     date: new Date().toISOString(),
     cores: cpus().length,
@@ -103,6 +88,31 @@ async function main(): Promise<void> {
   }
   writeReport(run);
   progress('wrote docs/benchmarks.md and docs/benchmarks.json');
+}
+
+async function serverParts(opts: Options, runs: (part: Part) => boolean): Promise<Measure[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-'));
+  const file = join(dir, 'workload.ndjson');
+  const small = join(dir, 'workload-small.ndjson');
+  progress(`workload: ${opts.events} events, ${opts.orgs} organisations (seed ${opts.seed}) in ${dir}`);
+  await writeWorkload(file, opts, opts.events);
+  if (runs('store')) await writeWorkload(small, opts, Math.round(opts.events / 10));
+
+  progress('starting PostgreSQL and Kafka');
+  const [pg, broker] = await Promise.all([
+    startThrowawayPostgres({ settings: { shared_buffers: '1GB', max_wal_size: '8GB' } }),
+    startKafka(),
+  ]);
+  const measures: Measure[] = [];
+  try {
+    if (runs('store')) measures.push(...(await ingestAndReplay(pg.url, file, small, opts)));
+    if (runs('kafka')) measures.push(await kafkaPipeline(pg.url, broker.brokers, file, opts));
+    if (runs('latency')) measures.push(await closeLatency(pg.url, broker.brokers));
+  } finally {
+    await broker.stop();
+    await pg.destroy();
+  }
+  return measures;
 }
 
 async function ingestAndReplay(serverUrl: string, file: string, small: string, opts: Options): Promise<Measure[]> {

@@ -14,6 +14,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { ServerOrigin, containersAvailable, serverOrigin } from './server-origin';
 import { freePorts, infraLog, registerExitCleanup, removeDir, run, secondsSince, sleep, tailOfFile } from './util';
 
 export const KAFKA_VERSION = '3.9.1';
@@ -79,17 +80,26 @@ export async function startKafka(options: StartKafkaOptions = {}): Promise<Kafka
 }
 
 /**
- * Bootstrap servers for tests: $KAFKA_BROKERS (comma-separated) when set, and release() leaves that
- * cluster alone; otherwise a throwaway broker that release() stops.
+ * Bootstrap servers for tests (./server-origin.ts): $KAFKA_BROKERS (comma-separated) when set, and
+ * release() leaves that cluster alone; otherwise a throwaway container where Docker answers, else
+ * a throwaway broker from the jars; release() removes either.
  */
-export async function kafkaBrokersForTests(): Promise<{ brokers: string[]; release(): Promise<void> }> {
-  const fromEnv = (process.env.KAFKA_BROKERS ?? '')
+export async function kafkaBrokersForTests(
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ brokers: string[]; origin: ServerOrigin; release(): Promise<void> }> {
+  const fromEnv = (env.KAFKA_BROKERS ?? '')
     .split(',')
     .map((b) => b.trim())
     .filter((b) => b !== '');
-  if (fromEnv.length > 0) return { brokers: fromEnv, release: () => Promise.resolve() };
+  const origin = serverOrigin(fromEnv.join(','), await containersAvailable(env));
+  if (origin === 'environment') return { brokers: fromEnv, origin, release: () => Promise.resolve() };
+  if (origin === 'container') {
+    const container = await (await import('./containers')).kafkaContainer();
+    infraLog(`kafka: a throwaway container (testcontainers) at ${container.address}`);
+    return { brokers: [container.address], origin, release: () => container.stop() };
+  }
   const kafka = await startKafka();
-  return { brokers: kafka.brokers, release: () => kafka.stop() };
+  return { brokers: kafka.brokers, origin, release: () => kafka.stop() };
 }
 
 /**

@@ -24,6 +24,7 @@ import {
   tailOfFile,
   waitForProcessExit,
 } from './util';
+import { ServerOrigin, containersAvailable, serverOrigin } from './server-origin';
 
 const DEFAULT_BIN_DIR = process.env.PG_BIN_DIR ?? '/usr/lib/postgresql/15/bin';
 const SUPERUSER = 'postgres';
@@ -87,17 +88,23 @@ export async function startThrowawayPostgres(options: StartPostgresOptions = {})
 }
 
 /**
- * The URL the tests should use: $DATABASE_URL when the environment provides one (CI service, a
- * developer's own server; release() then leaves it alone), else a fresh throwaway cluster that
- * release() destroys. Never silently falls back to whatever listens on 5432.
+ * The URL the tests should use (./server-origin.ts): $DATABASE_URL when the environment provides
+ * one (CI service, a developer's own server; release() then leaves it alone), else a throwaway
+ * container where Docker answers, else a fresh throwaway cluster; release() removes either.
+ * Never silently falls back to whatever listens on 5432.
  */
-export async function postgresUrlForTests(): Promise<{ url: string; release(): Promise<void> }> {
-  const fromEnv = process.env.DATABASE_URL;
-  if (fromEnv !== undefined && fromEnv !== '') {
-    return { url: fromEnv, release: () => Promise.resolve() };
+export async function postgresUrlForTests(
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ url: string; origin: ServerOrigin; release(): Promise<void> }> {
+  const origin = serverOrigin(env.DATABASE_URL, await containersAvailable(env));
+  if (origin === 'environment') return { url: env.DATABASE_URL!, origin, release: () => Promise.resolve() };
+  if (origin === 'container') {
+    const container = await (await import('./containers')).postgresContainer();
+    infraLog(`postgres: a throwaway container (testcontainers) at ${container.address}`);
+    return { url: container.address, origin, release: () => container.stop() };
   }
   const pg = await startThrowawayPostgres();
-  return { url: pg.url, release: () => pg.destroy() };
+  return { url: pg.url, origin, release: () => pg.destroy() };
 }
 
 class Cluster implements ThrowawayPostgres {

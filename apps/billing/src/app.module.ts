@@ -4,6 +4,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import { ServiceConfig } from './config/service-config';
 import { HealthController } from './health/health.controller';
+import { pinoHttpParams } from './logging/pino-http-params';
 import { AdminController } from './http/admin.controller';
 import { BearerTokenGuard } from './http/bearer-token.guard';
 import { BillingController } from './http/billing.controller';
@@ -24,7 +25,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        LoggerModule.forRoot({ pinoHttp: { level: config.logLevel, autoLogging: false, quietReqLogger: true } }),
+        LoggerModule.forRoot({ pinoHttp: pinoHttpParams(config.logLevel, config.logFormat) }),
         TerminusModule.forRoot({ errorLogStyle: 'json' }),
         RuntimeModule.forConfig(config),
         MessagingModule.forConfig(config),

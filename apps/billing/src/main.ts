@@ -36,7 +36,14 @@ function malformedJson(error: unknown): unknown {
 
 export async function serve(config: ServiceConfig): Promise<INestApplication> {
   const app = await createService(config);
-  await app.listen(config.port, config.host);
+  try {
+    await app.listen(config.port, config.host);
+  } catch (error) {
+    // A start that fails half way (Kafka topics missing, a port taken) releases what it opened,
+    // or the process would hang on it instead of exiting with the error.
+    await app.close().catch(() => undefined);
+    throw error;
+  }
   const logger = app.get(Logger);
   const store = config.runtime.databaseUrl ? 'PostgreSQL' : `the embedded store in ${config.runtime.dataDir}`;
   logger.log(`billing serving on http://${config.host}:${config.port} with ${store}`, 'serve');

@@ -13,11 +13,12 @@ import {
 import { CHARGE_KINDS, ChargeKind, formatJst, parseInstant } from '@smartme/domain';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { createReadStream } from 'node:fs';
-import { BillingRuntime, openBillingRuntime } from '../composition/billing-runtime';
+import type { BillingRuntime } from '../composition/billing-runtime';
 import { runtimeOptions } from '../composition/runtime-options';
 import { serviceConfigFromEnv } from '../config/service-config';
 import { Format, defaultFormat, print, printExplanation } from './output';
 import { Progress } from './progress';
+import { addTopicsCommand } from './topics-command';
 
 interface StoreFlags {
   data?: string;
@@ -27,6 +28,8 @@ interface StoreFlags {
 
 /** Runs a command on the configured store, always releasing it (the embedded store is locked while open). */
 async function withRuntime<T>(flags: StoreFlags, work: (runtime: BillingRuntime) => Promise<T>): Promise<T> {
+  // Loaded when a command runs: `--help` and usage errors answer without the adapters.
+  const { openBillingRuntime } = await import('../composition/billing-runtime');
   const runtime = await openBillingRuntime(runtimeOptions(flags));
   try {
     return await work(runtime);
@@ -245,6 +248,8 @@ export function buildProgram(): Command {
         printExplanation(explanation, flags.format ?? defaultFormat());
       }),
     );
+
+  addTopicsCommand(program);
 
   program
     .command('serve')

@@ -1,9 +1,7 @@
-import { openEsdbBackend } from '@smartme/adapters/esdb';
 import { EmbeddedClient } from '@smartme/adapters/sql/embedded-client';
 import { loadTariffFile } from '@smartme/adapters/config/tariff-file';
 import { EVENT_STORE_MIGRATIONS } from '@smartme/adapters/sql/event-store.schema';
 import { migrate } from '@smartme/adapters/sql/migrations';
-import { PostgresClient } from '@smartme/adapters/sql/postgres-client';
 import { PROJECTION_MIGRATIONS } from '@smartme/adapters/sql/projections.schema';
 import { SqlClient } from '@smartme/adapters/sql/sql-client';
 import { SqlDeadLetterStore } from '@smartme/adapters/sql/sql-dead-letter-store';
@@ -54,8 +52,10 @@ export interface BillingRuntime {
 export async function openBillingRuntime(options: RuntimeOptions, clock: Clock = systemClock): Promise<BillingRuntime> {
   // The tariff is checked before anything is opened: a bad file is a configuration error.
   const settings = billingSettings(loadTariffFile(options.tariffPath), options);
+  // Adapters a command may not use are loaded when used: pg, and EventStoreDB's gRPC client
+  // (about 60 ms), would otherwise slow the start of every command.
   const client: SqlClient = options.databaseUrl
-    ? new PostgresClient(options.databaseUrl)
+    ? new (await import('@smartme/adapters/sql/postgres-client')).PostgresClient(options.databaseUrl)
     : await EmbeddedClient.open(options.dataDir);
   try {
     await migrate(client, [...EVENT_STORE_MIGRATIONS, ...PROJECTION_MIGRATIONS]);
@@ -66,7 +66,10 @@ export async function openBillingRuntime(options: RuntimeOptions, clock: Clock =
   // With EVENTSTORE_CONNECTION_STRING the events live in EventStoreDB/KurrentDB; the SQL
   // store (embedded or PostgreSQL) still keeps projections, dead letters and the locks.
   const sqlStore = sqlEventStoreBackend(client);
-  const store = options.eventStore ? openEsdbBackend(options.eventStore) : sqlStore;
+  // Loaded only when used: the EventStoreDB client brings gRPC, which other commands should not wait for.
+  const store = options.eventStore
+    ? (await import('@smartme/adapters/esdb')).openEsdbBackend(options.eventStore)
+    : sqlStore;
   const { events } = store;
   const deadLetters = new SqlDeadLetterStore(client);
   const projections = new SqlProjections(client);

@@ -1,7 +1,10 @@
 import { ConfigurationError } from '@smartme/adapters/config/configuration-error';
-import { EsdbConnectionSettings, esdbConnectionFromEnv } from '@smartme/adapters/esdb';
+// The connection settings only: the client behind the adapters' index loads gRPC, which a
+// command that does not use EventStoreDB should not wait for.
+import { EsdbConnectionSettings, esdbConnectionFromEnv } from '@smartme/adapters/esdb/esdb-connection';
 import ms from 'ms';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 /** Where the state lives and which tariff rates it, from flags or the environment (interfaces.md §3). */
 export interface RuntimeOptions {
@@ -14,7 +17,20 @@ export interface RuntimeOptions {
   readonly maxClockSkewMs?: number;
 }
 
-export const SAMPLE_TARIFF = join(__dirname, '../../../../config/tariff.sample.json');
+const SAMPLE_TARIFF_FILE = 'config/tariff.sample.json';
+
+/**
+ * The project's sample tariff, looked for upwards from this file: it runs from the sources
+ * (apps/billing/src/composition) or from a build of them (dist/<build>/apps/billing/…).
+ */
+function findSampleTariff(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, SAMPLE_TARIFF_FILE))) return join(dir, SAMPLE_TARIFF_FILE);
+    if (dirname(dir) === dir) return join(from, '../../../..', SAMPLE_TARIFF_FILE);
+  }
+}
+
+export const SAMPLE_TARIFF = findSampleTariff(__dirname);
 
 export function runtimeOptions(
   flags: { data?: string; tariff?: string },

@@ -1,13 +1,21 @@
 import { ConfigurationError } from '@smartme/adapters/config/configuration-error';
 import { KafkaConfig, kafkaConfigFromEnv } from '@smartme/adapters/kafka/kafka-config';
+import {
+  DEFAULT_TOPIC_PROVISIONING,
+  TopicProvisioning,
+  topicProvisioningFromEnv,
+} from '@smartme/adapters/kafka/topic-declarations';
 import { parseInstant } from '@smartme/domain';
 import { Clock, systemClock } from '@smartme/ports';
 import { RuntimeOptions, duration, runtimeOptions } from '../composition/runtime-options';
+import { LogFormat, logFormatFrom } from './log-format';
 
 /** How `serve` runs, from the environment (README, configuration table). */
 export interface ServiceConfig {
   readonly runtime: RuntimeOptions;
   readonly kafka: KafkaConfig | null;
+  /** How missing topics are created (KAFKA_CREATE_TOPICS, KAFKA_TOPIC_PARTITIONS, KAFKA_TOPIC_REPLICATION_FACTOR). */
+  readonly topicProvisioning: TopicProvisioning;
   readonly host: string;
   readonly port: number;
   readonly apiToken: string | null;
@@ -18,6 +26,8 @@ export interface ServiceConfig {
   readonly clock: Clock;
   readonly outboxPollMs: number;
   readonly logLevel: string;
+  /** LOG_FORMAT: readable lines at a terminal, JSON otherwise (config/log-format.ts). */
+  readonly logFormat: LogFormat;
   /** Largest accepted request body (POST /v1/events). */
   readonly bodyLimit: string;
 }
@@ -29,7 +39,10 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
  * Reads and checks every setting at start-up, reporting all problems at once, each
  * naming its variable; the service refuses to start on any of them.
  */
-export function serviceConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
+export function serviceConfigFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  stdoutIsTTY: boolean = process.stdout.isTTY === true,
+): ServiceConfig {
   const problems: string[] = [];
   const attempt = <T>(read: () => T, fallback: T): T => {
     try {
@@ -41,6 +54,7 @@ export function serviceConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serv
   };
   const runtime = attempt(() => runtimeOptions({}, env), { dataDir: './data', tariffPath: '', databaseUrl: null });
   const kafka = attempt(() => kafkaConfigFromEnv(env), null);
+  const topicProvisioning = attempt(() => topicProvisioningFromEnv(env), DEFAULT_TOPIC_PROVISIONING);
   const host = env.HOST || '127.0.0.1';
   const port = attempt(() => integer('PORT', env.PORT, 3000, 0, 65535), 3000);
   const apiToken = env.BILLING_API_TOKEN || null;
@@ -60,6 +74,7 @@ export function serviceConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serv
   const outboxPollMs = attempt(() => duration('OUTBOX_POLL_INTERVAL', env.OUTBOX_POLL_INTERVAL) ?? 1_000, 1_000);
   const logLevel = env.LOG_LEVEL || 'info';
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL: "${logLevel}" is not one of ${LOG_LEVELS.join(', ')}`);
+  const logFormat = attempt(() => logFormatFrom(env.LOG_FORMAT, stdoutIsTTY), 'json');
   const bodyLimit = env.BODY_LIMIT || '5mb';
   const clock = attempt(() => clockFrom(env.BILLING_CLOCK_START), systemClock);
   // Last: every setting above has been read, so every problem is in the one message.
@@ -67,6 +82,7 @@ export function serviceConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serv
   return {
     runtime,
     kafka,
+    topicProvisioning,
     host,
     port,
     apiToken,
@@ -75,6 +91,7 @@ export function serviceConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serv
     clock,
     outboxPollMs,
     logLevel,
+    logFormat,
     bodyLimit,
   };
 }

@@ -8,6 +8,7 @@ import { BearerTokenGuard } from './bearer-token.guard';
 import { CloseResultDto, DeadLetterDto, RedriveReportDto, RedriveRequestDto } from './dto/admin.dto';
 import { ApiProblems } from './dto/problem.dto';
 import { ProblemException } from './problem';
+import { instantFromQuery } from './query-instant';
 
 /** Operator actions: a close as of an instant, dead letters and their re-drive. */
 @ApiTags('operations')
@@ -24,13 +25,19 @@ export class AdminController {
     description:
       'What the scheduler does, as if the clock read `asOf`: issues the charges and adjustments due; idempotent. Takes the admin token (BILLING_ADMIN_TOKEN) when one is configured.',
   })
-  @ApiQuery({ name: 'asOf', required: true, description: 'RFC 3339 instant', example: '2025-11-01T01:00:00+09:00' })
+  @ApiQuery({
+    name: 'asOf',
+    required: true,
+    description:
+      'RFC 3339 instant; encode its `+` as `%2B` (an unencoded `+`, which a query decodes as a space, is read as the `+` it was)',
+    example: '2025-11-01T01:00:00+09:00',
+  })
   @ApiOkResponse({ type: CloseResultDto })
   @ApiProblems(400, 401)
   async close(@Query('asOf') asOf?: string): Promise<CloseResultDto> {
     let asOfMs: number;
     try {
-      asOfMs = parseInstant(asOf ?? '').epochMs;
+      asOfMs = parseInstant(instantFromQuery(asOf ?? '')).epochMs;
     } catch (error) {
       throw new ProblemException(400, 'invalid query', `${(error as Error).message}`, 'asOf');
     }

@@ -7,12 +7,12 @@ import {
   PartitionLag,
   ProducerConnection,
   createKafka,
-  ensureTopics,
 } from '@smartme/adapters/kafka';
 import { OutboxRelay } from '@smartme/application';
 import { Admin, Kafka } from 'kafkajs';
 import { BillingRuntime } from '../composition/billing-runtime';
 import { Messaging } from './messaging';
+import { TopicProvisioning, createMissingTopics, declareTopics, missingTopics } from '@smartme/adapters/kafka';
 
 /**
  * Kafka in and out: a consumer group on the input topics appends to the event store
@@ -21,6 +21,7 @@ import { Messaging } from './messaging';
  */
 export class KafkaMessaging implements Messaging {
   private readonly kafka: Kafka;
+  private readonly log: KafkaLogger;
   private readonly admin: Admin;
   private readonly producer: ProducerConnection;
   readonly consumer: KafkaEventConsumer;
@@ -33,7 +34,9 @@ export class KafkaMessaging implements Messaging {
     private readonly runtime: BillingRuntime,
     logger: KafkaLogger,
     outboxPollMs: number,
+    private readonly topicProvisioning: TopicProvisioning,
   ) {
+    this.log = logger;
     this.kafka = createKafka(config, { logger });
     this.admin = this.kafka.admin();
     this.producer = ProducerConnection.idempotent(this.kafka);
@@ -57,7 +60,7 @@ export class KafkaMessaging implements Messaging {
 
   async start(): Promise<void> {
     await this.admin.connect();
-    await ensureTopics(this.admin, this.config);
+    await this.provisionTopics();
     await this.consumer.start();
     this.relay.start();
     // Charges just issued (by a close or a recompute, from any entry point) are published at once.
@@ -84,5 +87,24 @@ export class KafkaMessaging implements Messaging {
     } catch {
       return false;
     }
+  }
+
+  /**
+   * Missing topics are created as declared (KAFKA_CREATE_TOPICS, on by default). Turned off, the
+   * topics are the operators' to create, and the service refuses to start without them rather
+   * than fail later on a topic that does not exist.
+   */
+  private async provisionTopics(): Promise<void> {
+    const declarations = declareTopics(this.config.topics, this.topicProvisioning);
+    if (this.topicProvisioning.create) {
+      const created = await createMissingTopics(this.admin, declarations);
+      if (created.length > 0) this.log.info({ topics: created }, `created the missing topics ${created.join(', ')}`);
+      return;
+    }
+    const missing = (await missingTopics(this.admin, declarations)).map((declaration) => declaration.name);
+    if (missing.length > 0)
+      throw new Error(
+        `Kafka topics ${missing.join(', ')} do not exist and KAFKA_CREATE_TOPICS is off: create them (billing topics --create) or turn it on`,
+      );
   }
 }

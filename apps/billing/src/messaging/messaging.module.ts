@@ -27,7 +27,7 @@ export class MessagingModule implements OnApplicationBootstrap, OnApplicationShu
               warn: (obj: object, msg: string) => logger.warn(obj, msg),
               error: (obj: object, msg: string) => logger.error(obj, msg),
             };
-            return new KafkaMessaging(config.kafka, runtime, log, config.outboxPollMs);
+            return new KafkaMessaging(config.kafka, runtime, log, config.outboxPollMs, config.topicProvisioning);
           },
         },
       ],

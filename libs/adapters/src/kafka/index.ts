@@ -8,3 +8,5 @@ export * from './event-consumer';
 export * from './consumer-lag';
 export * from './message-input';
 export * from './topics';
+export * from './topic-declarations';
+export * from './topic-provisioning';

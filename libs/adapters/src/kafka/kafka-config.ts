@@ -135,3 +135,15 @@ function nameFrom(env: Environment, variable: string, fallback: string): string 
     throw new Error(`${variable}: "${value}" must be 1–255 printable ASCII characters without spaces`);
   return value;
 }
+
+/** The four topic names as kafkaConfigFromEnv reads them, without brokers (`billing topics` prints them so). */
+export function kafkaTopicsFromEnv(env: Environment): KafkaTopics {
+  const topics = {
+    identity: topicFrom(env, 'identity'),
+    contracts: topicFrom(env, 'contracts'),
+    charges: topicFrom(env, 'charges'),
+    deadLetter: topicFrom(env, 'deadLetter'),
+  };
+  assertDistinctTopics(topics);
+  return topics;
+}

@@ -29,6 +29,9 @@ const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
  */
 export async function migrate(client: SqlClient, migrations: readonly Migration[]): Promise<void> {
   assertDistinctIds(migrations);
+  // Every command migrates first, and nearly always finds nothing to do: one plain read then,
+  // without the lock and the DDL below (a tenth of a second of a CLI command's start).
+  if (await allApplied(client, migrations)) return;
   const applied = await client.transaction(async (tx) => {
     await lockMigrations(tx);
     await tx.query(CREATE_MIGRATIONS_TABLE);
@@ -54,6 +57,17 @@ export async function migrate(client: SqlClient, migrations: readonly Migration[
       await tx.query('INSERT INTO schema_migrations (id, applied_at) VALUES ($1, now())', [migration.id]);
     });
   }
+}
+
+async function allApplied(client: SqlClient, migrations: readonly Migration[]): Promise<boolean> {
+  let rows: { id: string }[];
+  try {
+    rows = await client.query<{ id: string }>('SELECT id FROM schema_migrations');
+  } catch {
+    return false; // a new database: no schema_migrations yet
+  }
+  const applied = new Set(rows.map((row) => row.id));
+  return migrations.every((migration) => applied.has(migration.id));
 }
 
 async function lockMigrations(tx: SqlExecutor): Promise<void> {

@@ -341,8 +341,22 @@ const inputEventSchema = asyncApi.schema('InputEvent');
 /** What a receiver holds after JSON: absent fields gone, as on the wire. */
 const overTheWire = (value: unknown): unknown => JSON.parse(JSON.stringify(value) ?? 'null');
 
-function binaryHeaders(event: Event): Record<string, string> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
+/** The data's media type in binary mode: JSON ones (any case, with parameters), others, or none. */
+const CONTENT_TYPES = [
+  'application/json',
+  'application/json; charset=utf-8',
+  'APPLICATION/JSON',
+  'text/json',
+  'application/vnd.smartme.id+json',
+  'application/cloudevents+json',
+  'text/plain',
+  'application/xml',
+  'application/jsonx',
+  '',
+] as const;
+
+function binaryHeaders(event: Event, contentType: string | null): Record<string, string> {
+  const headers: Record<string, string> = contentType === null ? {} : { 'content-type': contentType };
   for (const attribute of ['specversion', 'id', 'source', 'type', 'time'] as const) {
     const value = event[attribute];
     // Headers are text: a number is sent as its digits, an object cannot be sent at all.
@@ -399,8 +413,8 @@ describe('the input schemas and the intake agree', () => {
       fc.constantFrom('not json', '', '{"orgId": "a", "idId": "b"', '[]'),
     );
     fc.assert(
-      fc.property(event, value, (event, raw) => {
-        const headers = binaryHeaders(event);
+      fc.property(event, value, fc.option(fc.constantFrom(...CONTENT_TYPES), { freq: 3 }), (event, raw, type) => {
+        const headers = binaryHeaders(event, type);
         const text = raw ?? JSON.stringify(event.data) ?? '';
         const intake = decodeBinary(headers, Buffer.from(text), CONTEXT);
         const schema = binaryMatches(headers, text);

@@ -59,13 +59,7 @@ export type Environment = Readonly<Record<string, string | undefined>>;
 export function kafkaConfigFromEnv(env: Environment): KafkaConfig | null {
   const brokersText = env.KAFKA_BROKERS?.trim() ?? '';
   if (brokersText === '') return null;
-  const topics = {
-    identity: topicFrom(env, 'identity'),
-    contracts: topicFrom(env, 'contracts'),
-    charges: topicFrom(env, 'charges'),
-    deadLetter: topicFrom(env, 'deadLetter'),
-  };
-  assertDistinctTopics(topics);
+  const topics = kafkaTopicsFromEnv(env);
   return {
     brokers: parseBrokers(brokersText),
     clientId: nameFrom(env, 'KAFKA_CLIENT_ID', DEFAULT_KAFKA_CLIENT_ID),
@@ -136,7 +130,7 @@ function nameFrom(env: Environment, variable: string, fallback: string): string 
   return value;
 }
 
-/** The four topic names as kafkaConfigFromEnv reads them, without brokers (`billing topics` prints them so). */
+/** The four topic names, with or without brokers (`billing topics` prints them without). */
 export function kafkaTopicsFromEnv(env: Environment): KafkaTopics {
   const topics = {
     identity: topicFrom(env, 'identity'),

@@ -15,6 +15,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ServerOrigin, containersAvailable, serverOrigin } from './server-origin';
+import { ensureMavenLibs } from './maven-libs';
 import { freePorts, infraLog, registerExitCleanup, removeDir, run, secondsSince, sleep, tailOfFile } from './util';
 
 export const KAFKA_VERSION = '3.9.1';
@@ -25,8 +26,6 @@ const DEFAULT_READY_TIMEOUT_MS = 90_000;
 const STOP_GRACE_MS = 20_000;
 const PORT_ATTEMPTS = 3;
 const POM_FILE = path.join(__dirname, 'kafka', 'pom.xml');
-/** Written last into the libs dir, so a dir without it (interrupted fetch) is never trusted. */
-const CACHE_MARKER = '.pom.sha256';
 
 export interface StartKafkaOptions {
   /** Fixed client (PLAINTEXT) port; by default a free one is picked. */
@@ -123,72 +122,12 @@ export async function runKafkaTool(
 /**
  * Directory holding the broker's jars (a classpath `dir/*`). $KAFKA_LIBS_DIR wins when set (a CI
  * image can bake the jars in); otherwise ~/.cache/smartme-billing/kafka-3.9.1/libs, filled by Maven
- * on first use and refilled when kafka/pom.xml changes. Maven's own ~/.m2 makes refills cheap.
+ * on first use and refilled when kafka/pom.xml changes.
  */
 export async function ensureKafkaLibs(): Promise<string> {
   const override = process.env.KAFKA_LIBS_DIR;
   if (override !== undefined && override !== '') return override;
-
-  const pomHash = crypto.createHash('sha256').update(fs.readFileSync(POM_FILE)).digest('hex');
-  const versionDir = path.join(cacheRoot(), 'smartme-billing', `kafka-${KAFKA_VERSION}`);
-  const libsDir = path.join(versionDir, 'libs');
-  if (readMarker(libsDir) === pomHash) return libsDir;
-
-  const started = Date.now();
-  infraLog(`fetching kafka ${KAFKA_VERSION} jars with maven into ${libsDir}…`);
-  fs.mkdirSync(versionDir, { recursive: true });
-  // Fetch beside the final dir and rename: concurrent Jest workers or CI jobs may race here, and
-  // nobody may ever see a half-copied libs dir.
-  const partial = fs.mkdtempSync(path.join(versionDir, 'libs.partial-'));
-  try {
-    await run(
-      'mvn',
-      [
-        '-B',
-        '-q',
-        '-f',
-        POM_FILE,
-        'dependency:copy-dependencies',
-        '-DincludeScope=runtime',
-        `-DoutputDirectory=${partial}`,
-      ],
-      { timeoutMs: 10 * 60_000 },
-    );
-    fs.writeFileSync(path.join(partial, CACHE_MARKER), pomHash);
-    publishLibs(partial, libsDir, pomHash);
-  } finally {
-    removeDir(partial);
-  }
-  infraLog(`kafka jars ready in ${secondsSince(started)}`);
-  return libsDir;
-}
-
-function cacheRoot(): string {
-  const xdg = process.env.XDG_CACHE_HOME;
-  return xdg !== undefined && xdg !== '' ? xdg : path.join(os.homedir(), '.cache');
-}
-
-function readMarker(libsDir: string): string | undefined {
-  try {
-    return fs.readFileSync(path.join(libsDir, CACHE_MARKER), 'utf8').trim();
-  } catch {
-    return undefined;
-  }
-}
-
-function publishLibs(partial: string, libsDir: string, pomHash: string): void {
-  if (fs.existsSync(libsDir) && readMarker(libsDir) !== pomHash) {
-    // Stale (older pom) or interrupted: move it aside first, rename() cannot replace a non-empty dir.
-    const stale = `${libsDir}.stale-${process.pid}-${Date.now()}`;
-    fs.renameSync(libsDir, stale);
-    removeDir(stale);
-  }
-  try {
-    fs.renameSync(partial, libsDir);
-  } catch (error) {
-    // Another process published first; fine as long as it published the same pom's jars.
-    if (readMarker(libsDir) !== pomHash) throw error;
-  }
+  return ensureMavenLibs(POM_FILE, `kafka-${KAFKA_VERSION}`);
 }
 
 /* ---------------------------------------------------------------------------------------------- */

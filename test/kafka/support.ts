@@ -134,14 +134,29 @@ export async function readMessages(
   }
 }
 
+/**
+ * Polls `condition` until it holds. A condition that throws counts as "not yet" (a broker
+ * answers "not the coordinator" while a new group loads, a server restarts) until the
+ * deadline, when the last error is reported with what was awaited.
+ */
 export async function waitFor(
   condition: () => boolean | Promise<boolean>,
   timeoutMs: number,
   describe: () => string = () => 'condition',
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${describe()}`);
+  let lastError: unknown = null;
+  for (;;) {
+    try {
+      if (await condition()) return;
+      lastError = null;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline) {
+      const cause = lastError === null ? '' : ` (last error: ${(lastError as Error).message ?? String(lastError)})`;
+      throw new Error(`timed out after ${timeoutMs} ms waiting for: ${describe()}${cause}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }

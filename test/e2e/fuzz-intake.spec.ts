@@ -248,13 +248,24 @@ describe('fuzz: the Kafka consumer', () => {
     stops.push(() => consumer.stop());
     await consumer.start();
     await waitFor(
-      () => consumer.processed === inputs.length,
+      () => consumer.processed >= inputs.length,
       300_000,
       () => `processed ${consumer.processed} of ${inputs.length}`,
     );
     const { valid, invalid } = counted(inputs);
-    expect(consumer.counts.accepted + consumer.counts.duplicates).toBe(valid);
-    expect(consumer.counts.rejected).toBe(invalid);
+    // At least once: a message delivered again after a rebalance counts again (a valid one as a
+    // duplicate, never as new), so the sums are exact only without redelivery; the store below is exact.
+    const redelivered = consumer.processed - inputs.length;
+    expect(consumer.counts.accepted + consumer.counts.duplicates).toBeGreaterThanOrEqual(valid);
+    expect(consumer.counts.accepted + consumer.counts.duplicates).toBeLessThanOrEqual(valid + redelivered);
+    expect(consumer.counts.rejected).toBeGreaterThanOrEqual(invalid);
+    expect(consumer.counts.rejected).toBeLessThanOrEqual(invalid + redelivered);
+    const storedIds = new Set<string>();
+    for await (const batch of runtime.events.readAll({ after: 0n }))
+      for (const { event } of batch) storedIds.add(event.id);
+    expect([...storedIds].sort()).toEqual(
+      [...new Set(VALID.map((line) => (JSON.parse(line) as { id: string }).id))].sort(),
+    );
 
     const letters = (await runtime.deadLetters.list()).filter((l) => l.source.startsWith(`${config.topics.identity}/`));
     const whole = (bytes: Buffer, key: string, headers: readonly { name: string; value: Buffer }[]) =>

@@ -160,17 +160,14 @@ describe('a poison message on a real broker', () => {
     const { consumer } = await startConsumer(config);
 
     await waitFor(
-      () => consumer.processed === messages.length,
-      60_000,
-      () => `processed ${consumer.processed}`,
-    );
-    expect(consumer.counts).toEqual({ accepted: 4, duplicates: 0, rejected: 4 });
-    expect(await storedIds(suffix)).toEqual([id('v1'), id('v2'), id('v3'), id('v4')]);
-    await waitFor(
       () => committedToEnd(config),
-      20_000,
-      () => 'offsets committed past the poison message',
+      60_000,
+      () => `offsets committed past the poison message (processed ${consumer.processed})`,
     );
+    // At least once: a redelivered message counts again (a valid one as a duplicate), never as new.
+    expect(consumer.counts.accepted).toBe(4);
+    expect(consumer.counts.rejected).toBeGreaterThanOrEqual(4);
+    expect(await storedIds(suffix)).toEqual([id('v1'), id('v2'), id('v3'), id('v4')]);
 
     const letters = await lettersOf(config);
     expect(letters).toHaveLength(4);
@@ -200,10 +197,11 @@ describe('a poison message on a real broker', () => {
     await send(first);
     const { consumer, logger } = await startConsumer(config);
     await waitFor(
-      () => consumer.processed === first.length,
+      async () => (await committedToEnd(config)) && (await storedIds(suffix)).length === first.length,
       60_000,
-      () => `processed ${consumer.processed}`,
+      () => `first part stored (processed ${consumer.processed})`,
     );
+    const processedBefore = consumer.processed;
 
     await cluster.stop({ mode: 'immediate', keepData: true });
     try {
@@ -215,20 +213,15 @@ describe('a poison message on a real broker', () => {
         30_000,
         () => 'the consumer meets the outage, again and again',
       );
-      expect(consumer.processed).toBe(first.length);
+      expect(consumer.processed).toBe(processedBefore);
     } finally {
       await cluster.start();
     }
 
     await waitFor(
-      () => consumer.processed === first.length + second.length + 1,
+      async () => consumer.processed >= first.length + second.length + 1 && (await committedToEnd(config)),
       90_000,
-      () => `processed ${consumer.processed}`,
-    );
-    await waitFor(
-      () => committedToEnd(config),
-      20_000,
-      () => 'offsets committed',
+      () => `offsets committed (processed ${consumer.processed})`,
     );
     expect((await storedIds(suffix)).sort()).toEqual([...first, ...second].sort());
     const letters = await lettersOf(config);
@@ -252,7 +245,7 @@ describe('binary mode end to end', () => {
     await producer.send({ topic: config.topics.identity, messages: [{ key: 'acme', value, headers }] });
     const { consumer } = await startConsumer(config);
     await waitFor(
-      () => consumer.processed === 1,
+      () => committedToEnd(config),
       60_000,
       () => `processed ${consumer.processed}`,
     );
@@ -291,7 +284,7 @@ describe('binary mode end to end', () => {
     });
     const { consumer } = await startConsumer(config);
     await waitFor(
-      () => consumer.processed === 1,
+      () => committedToEnd(config),
       60_000,
       () => `processed ${consumer.processed}`,
     );
@@ -325,11 +318,11 @@ describe('binary mode end to end', () => {
     await producer.send({ topic: config.topics.identity, messages });
     const { consumer } = await startConsumer(config);
     await waitFor(
-      () => consumer.processed === 2,
+      () => committedToEnd(config),
       60_000,
       () => `processed ${consumer.processed}`,
     );
-    expect(consumer.counts).toEqual({ accepted: 2, duplicates: 0, rejected: 0 });
+    expect(consumer.counts).toMatchObject({ accepted: 2, rejected: 0 });
     expect((await storedIds(suffix)).sort()).toEqual([id('sdk-binary'), id('sdk-structured')]);
   });
 });

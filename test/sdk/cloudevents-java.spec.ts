@@ -90,11 +90,11 @@ describe('the CloudEvents Java SDK against the service', () => {
     stops.push(() => consumer.stop());
     await consumer.start();
     await waitFor(
-      () => consumer.processed === 4,
+      () => consumer.processed >= 4,
       60_000,
       () => `processed ${consumer.processed}`,
     );
-    expect(consumer.counts).toEqual({ accepted: 4, duplicates: 0, rejected: 0 });
+    expect(consumer.counts).toMatchObject({ accepted: 4, rejected: 0 });
 
     const stored = new Map<string, unknown>();
     for await (const batch of runtime.events.readAll({ after: 0n }))

@@ -17,15 +17,12 @@ import { BillingRuntime, openBillingRuntime } from '../../apps/billing/src/compo
 import { SAMPLE_TARIFF } from '../../apps/billing/src/composition/runtime-options';
 import { serviceConfigFromEnv } from '../../apps/billing/src/config/service-config';
 import { createService } from '../../apps/billing/src/main';
-import { KafkaEventConsumer } from '../../libs/adapters/src/kafka/event-consumer';
-import { KafkaDeadLetterPublisher } from '../../libs/adapters/src/kafka/kafka-dead-letter-publisher';
-import { ProducerConnection } from '../../libs/adapters/src/kafka/producer-connection';
 import { ensureTopics } from '../../libs/adapters/src/kafka/topics';
 import { createPostgresDatabase } from '../contract/event-store.contract';
 import { HostileInput, hostileMix } from '../fuzz/hostile-input';
 import { kafkaBrokersForTests } from '../infra/kafka';
 import { postgresUrlForTests } from '../infra/postgres';
-import { quietKafka, readMessages, recordingLogger, testKafkaConfig, uniqueSuffix, waitFor } from '../kafka/support';
+import { quietKafka, readMessages, startTestConsumer, testKafkaConfig, uniqueSuffix, waitFor } from '../kafka/support';
 import { billing, ndjson, tempDir } from '../support/cli';
 import { workload } from '../workload/workload';
 
@@ -236,17 +233,8 @@ describe('fuzz: the Kafka consumer', () => {
     }
     await flush();
 
-    const dlq = ProducerConnection.idempotent(kafka);
-    stops.push(() => dlq.close());
-    const consumer = new KafkaEventConsumer({
-      kafka,
-      config,
-      handler: (raw) => runtime.ingestion.ingestBatch(raw),
-      deadLetters: new KafkaDeadLetterPublisher(dlq, config.topics.deadLetter),
-      logger: recordingLogger(),
-    });
-    stops.push(() => consumer.stop());
-    await consumer.start();
+    const { consumer, stop } = await startTestConsumer(kafka, config, (raw) => runtime.ingestion.ingestBatch(raw));
+    stops.push(stop);
     await waitFor(
       () => consumer.processed >= inputs.length,
       300_000,

@@ -5,14 +5,8 @@
  */
 import { Admin, IHeaders, Kafka, Message, Producer } from 'kafkajs';
 import { InputOutcome, RawInput } from '@smartme/application';
-import { KafkaEventConsumer } from '../../libs/adapters/src/kafka/event-consumer';
-import {
-  KafkaDeadLetterPublisher,
-  REASON_HEADER,
-  SOURCE_HEADER,
-} from '../../libs/adapters/src/kafka/kafka-dead-letter-publisher';
+import { REASON_HEADER, SOURCE_HEADER } from '../../libs/adapters/src/kafka/kafka-dead-letter-publisher';
 import { KafkaConfig } from '../../libs/adapters/src/kafka/kafka-config';
-import { ProducerConnection } from '../../libs/adapters/src/kafka/producer-connection';
 import { ensureTopics } from '../../libs/adapters/src/kafka/topics';
 import { SqlDeadLetterStore } from '../../libs/adapters/src/sql/sql-dead-letter-store';
 import { SqlEventStore } from '../../libs/adapters/src/sql/sql-event-store';
@@ -23,7 +17,7 @@ import {
   ingestionOn,
   quietKafka,
   readMessages,
-  recordingLogger,
+  startTestConsumer,
   testKafkaConfig,
   uniqueSuffix,
   waitFor,
@@ -65,20 +59,13 @@ async function startConsumer(
   ) => (inputs: readonly RawInput[]) => Promise<InputOutcome[]> = (ingest) => ingest,
 ) {
   const { ingestion } = ingestionOn(db.client);
-  const dlqProducer = ProducerConnection.idempotent(kafka);
-  const logger = recordingLogger();
-  const consumer = new KafkaEventConsumer({
+  const running = await startTestConsumer(
     kafka,
     config,
-    handler: wrap((inputs) => ingestion.ingestBatch(inputs)),
-    deadLetters: new KafkaDeadLetterPublisher(dlqProducer, config.topics.deadLetter),
-    logger,
-    retry: { initialRetryTime: 100, maxRetryTime: 1_000, retries: 3 },
-    progressLogIntervalMs: 0,
-  });
-  started.push({ stop: () => dlqProducer.close() }, consumer);
-  await consumer.start();
-  return { consumer, logger };
+    wrap((inputs) => ingestion.ingestBatch(inputs)),
+  );
+  started.push(running);
+  return running;
 }
 
 function structured(id: string, type: string, data: object, time = '2025-10-12T09:30:00+09:00'): string {

@@ -9,10 +9,8 @@
 import { CloudEvent, Kafka as CloudEventsKafka } from 'cloudevents';
 import { Admin, Kafka, Message, Producer } from 'kafkajs';
 import { Ingestion, Redrive, deadLetterView } from '@smartme/application';
-import { KafkaEventConsumer } from '../../libs/adapters/src/kafka/event-consumer';
-import { KafkaDeadLetterPublisher, REASON_HEADER } from '../../libs/adapters/src/kafka/kafka-dead-letter-publisher';
+import { REASON_HEADER } from '../../libs/adapters/src/kafka/kafka-dead-letter-publisher';
 import { KafkaConfig } from '../../libs/adapters/src/kafka/kafka-config';
-import { ProducerConnection } from '../../libs/adapters/src/kafka/producer-connection';
 import { ensureTopics } from '../../libs/adapters/src/kafka/topics';
 import { EVENT_STORE_MIGRATIONS } from '../../libs/adapters/src/sql/event-store.schema';
 import { migrate } from '../../libs/adapters/src/sql/migrations';
@@ -27,7 +25,7 @@ import {
   headerText,
   quietKafka,
   readMessages,
-  recordingLogger,
+  startTestConsumer,
   testKafkaConfig,
   uniqueSuffix,
   waitFor,
@@ -85,20 +83,9 @@ function ingestion(maxClockSkewMs = 300_000): Ingestion {
 
 async function startConsumer(config: KafkaConfig) {
   const ingest = ingestion();
-  const dlqProducer = ProducerConnection.idempotent(kafka);
-  const logger = recordingLogger();
-  const consumer = new KafkaEventConsumer({
-    kafka,
-    config,
-    handler: (inputs) => ingest.ingestBatch(inputs),
-    deadLetters: new KafkaDeadLetterPublisher(dlqProducer, config.topics.deadLetter),
-    logger,
-    retry: { initialRetryTime: 200, maxRetryTime: 1_000, retries: 3 },
-    progressLogIntervalMs: 0,
-  });
-  started.push({ stop: () => dlqProducer.close() }, consumer);
-  await consumer.start();
-  return { consumer, logger };
+  const running = await startTestConsumer(kafka, config, (inputs) => ingest.ingestBatch(inputs));
+  started.push(running);
+  return running;
 }
 
 function registered(id: string, orgId = 'acme', time = '2025-10-12T09:30:00+09:00'): string {

@@ -9,7 +9,10 @@ import { Ingestion } from '@smartme/application';
 import { Clock } from '@smartme/ports';
 import { createKafka } from '../../libs/adapters/src/kafka/kafka-client';
 import { KafkaConfig } from '../../libs/adapters/src/kafka/kafka-config';
+import { IngestHandler, KafkaEventConsumer } from '../../libs/adapters/src/kafka/event-consumer';
+import { KafkaDeadLetterPublisher } from '../../libs/adapters/src/kafka/kafka-dead-letter-publisher';
 import { KafkaLogger } from '../../libs/adapters/src/kafka/kafka-logger';
+import { ProducerConnection } from '../../libs/adapters/src/kafka/producer-connection';
 import { SqlDeadLetterStore } from '../../libs/adapters/src/sql/sql-dead-letter-store';
 import { SqlEventStore } from '../../libs/adapters/src/sql/sql-event-store';
 import { SqlClient } from '../../libs/adapters/src/sql/sql-client';
@@ -88,6 +91,41 @@ export function ingestionOn(client: SqlClient): {
     events,
     deadLetters,
   };
+}
+
+export interface TestConsumer {
+  readonly consumer: KafkaEventConsumer;
+  readonly logger: RecordingLogger;
+  /** Stops the consumer (leaving its group) and its dead-letter producer. */
+  stop(): Promise<void>;
+}
+
+/**
+ * A consumer wired as the service wires it (dead letters to the topic, progress logged),
+ * ingesting with `handler`, retrying quickly so that an outage in a test passes in seconds.
+ */
+export async function startTestConsumer(
+  kafka: Kafka,
+  config: KafkaConfig,
+  handler: IngestHandler,
+): Promise<TestConsumer> {
+  const deadLetters = ProducerConnection.idempotent(kafka);
+  const logger = recordingLogger();
+  const consumer = new KafkaEventConsumer({
+    kafka,
+    config,
+    handler,
+    deadLetters: new KafkaDeadLetterPublisher(deadLetters, config.topics.deadLetter),
+    logger,
+    retry: { initialRetryTime: 100, maxRetryTime: 1_000, retries: 3 },
+    progressLogIntervalMs: 0,
+  });
+  const stop = async () => {
+    await consumer.stop();
+    await deadLetters.close();
+  };
+  await consumer.start();
+  return { consumer, logger, stop };
 }
 
 export interface ReadMessage {

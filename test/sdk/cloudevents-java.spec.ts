@@ -12,14 +12,12 @@ import { ChargeEvent } from '@smartme/domain';
 import { RawInput, toChargeCloudEvent } from '@smartme/application';
 import { BillingRuntime, openBillingRuntime } from '../../apps/billing/src/composition/billing-runtime';
 import { KafkaChargePublisher } from '../../libs/adapters/src/kafka/charge-publisher';
-import { KafkaEventConsumer } from '../../libs/adapters/src/kafka/event-consumer';
-import { KafkaDeadLetterPublisher } from '../../libs/adapters/src/kafka/kafka-dead-letter-publisher';
 import { ProducerConnection } from '../../libs/adapters/src/kafka/producer-connection';
 import { ensureTopics } from '../../libs/adapters/src/kafka/topics';
 import { kafkaBrokersForTests } from '../infra/kafka';
 import { ensureMavenLibs } from '../infra/maven-libs';
 import { run } from '../infra/util';
-import { quietKafka, recordingLogger, testKafkaConfig, uniqueSuffix, waitFor } from '../kafka/support';
+import { quietKafka, startTestConsumer, testKafkaConfig, uniqueSuffix, waitFor } from '../kafka/support';
 import { WORKED_EXAMPLE } from '../support/cli';
 
 jest.setTimeout(300_000);
@@ -78,17 +76,10 @@ describe('the CloudEvents Java SDK against the service', () => {
     await java('ProduceCloudEvents', [bootstrap, config.topics.identity, 'structured', 'acme', ...ids.structured]);
     await java('ProduceCloudEvents', [bootstrap, config.topics.identity, 'binary', 'acme', ...ids.binary]);
 
-    const dlq = ProducerConnection.idempotent(kafka);
-    stops.push(() => dlq.close());
-    const consumer = new KafkaEventConsumer({
-      kafka,
-      config,
-      handler: (inputs: readonly RawInput[]) => runtime.ingestion.ingestBatch(inputs),
-      deadLetters: new KafkaDeadLetterPublisher(dlq, config.topics.deadLetter),
-      logger: recordingLogger(),
-    });
-    stops.push(() => consumer.stop());
-    await consumer.start();
+    const { consumer, stop } = await startTestConsumer(kafka, config, (inputs: readonly RawInput[]) =>
+      runtime.ingestion.ingestBatch(inputs),
+    );
+    stops.push(stop);
     await waitFor(
       () => consumer.processed >= 4,
       60_000,

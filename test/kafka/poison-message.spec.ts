@@ -55,6 +55,15 @@ beforeAll(async () => {
   await client.query(
     'CREATE TRIGGER refuse_poison BEFORE INSERT ON billing_events FOR EACH ROW EXECUTE FUNCTION refuse_poison()',
   );
+  // And a dead letter it refuses however it is written: the input `refuse-this-letter`.
+  await client.query(`CREATE FUNCTION refuse_letter() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      IF NEW.raw = convert_to('refuse-this-letter', 'UTF8') THEN RAISE EXCEPTION 'letter refused'; END IF;
+      RETURN NEW;
+    END $$`);
+  await client.query(
+    'CREATE TRIGGER refuse_letter BEFORE INSERT ON dead_letters FOR EACH ROW EXECUTE FUNCTION refuse_letter()',
+  );
   kafka = quietKafka(brokers);
   admin = kafka.admin();
   await admin.connect();
@@ -127,7 +136,7 @@ const lettersOf = async (config: KafkaConfig) =>
   (await new SqlDeadLetterStore(client).list()).filter((l) => l.source.startsWith(`${config.topics.identity}/`));
 
 describe('a poison message on a real broker', () => {
-  it('is dead-lettered with an internal reason, and the valid messages around it on its partition are ingested', async () => {
+  it('is dead-lettered with an internal reason, and the valid messages around it on its partition are ingested; a letter the store refuses still reaches the topic', async () => {
     const { config, id, suffix } = await world();
     const poisonId = `poison-${suffix}`;
     const nulLed = Buffer.concat([Buffer.from([0]), Buffer.from(registered(id('nul')))]);
@@ -141,6 +150,7 @@ describe('a poison message on a real broker', () => {
       { key: 'acme', value: nulLed },
       { key: 'acme', value: `{"id":\u0000"x"}` },
       { key: 'acme', value: deep },
+      { key: 'acme', value: 'refuse-this-letter' },
       { key: 'acme', value: registered(id('v4')) },
     ];
     await producer.send({ topic: config.topics.identity, messages });
@@ -153,7 +163,7 @@ describe('a poison message on a real broker', () => {
     );
     // At least once: a redelivered message counts again (a valid one as a duplicate), never as new.
     expect(consumer.counts.accepted).toBe(4);
-    expect(consumer.counts.rejected).toBeGreaterThanOrEqual(4);
+    expect(consumer.counts.rejected).toBeGreaterThanOrEqual(5);
     expect(await storedIds(suffix)).toEqual([id('v1'), id('v2'), id('v3'), id('v4')]);
 
     const letters = await lettersOf(config);
@@ -168,8 +178,18 @@ describe('a poison message on a real broker', () => {
       expect(letter.kafka?.key).toEqual(Buffer.from('acme'));
     }
 
-    const dead = await readMessages(kafka, config.topics.deadLetter, 4);
-    expect(dead.map((m) => headerText(m.headers, REASON_HEADER)).sort()).toEqual(letters.map((l) => l.reason).sort());
+    // The topic has every rejected message, the one the store refused to keep as well.
+    const dead = await readMessages(kafka, config.topics.deadLetter, 5);
+    expect(new Set(dead.map((m) => m.value?.toString('base64')))).toEqual(
+      new Set([...letters.map((l) => l.raw.toString('base64')), Buffer.from('refuse-this-letter').toString('base64')]),
+    );
+    expect(
+      new Set(
+        dead
+          .filter((m) => m.value?.toString() !== 'refuse-this-letter')
+          .map((m) => headerText(m.headers, REASON_HEADER)),
+      ),
+    ).toEqual(new Set(letters.map((l) => l.reason)));
   });
 
   it('pauses while PostgreSQL is down, then ingests everything once, dead-lettering only the invalid', async () => {

@@ -16,19 +16,21 @@ export async function timed<T>(work: () => Promise<T>): Promise<Timed<T>> {
 export interface CommandRun {
   readonly seconds: number;
   readonly peakRssMb: number;
+  /** The process's CPU time, user + system (getrusage, as `process.cpuUsage` counts it). */
+  readonly cpuSeconds: number;
   readonly stdout: string;
 }
 
 /**
- * Runs the real `billing` command, timing it and reading its peak resident memory from
- * /usr/bin/time; its progress lines go through to our stderr so long runs show they move.
+ * Runs the real `billing` command, timing it and reading its peak resident memory and its
+ * CPU time from /usr/bin/time; its progress lines go through to our stderr so long runs show they move.
  */
 export function billingCommand(args: readonly string[], env: NodeJS.ProcessEnv): Promise<CommandRun> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
     const child = spawn(
       '/usr/bin/time',
-      ['-f', 'PEAK_RSS_KB=%M', process.execPath, join(ROOT, 'bin/billing.js'), ...args],
+      ['-f', 'PEAK_RSS_KB=%M CPU_SECONDS=%U+%S', process.execPath, join(ROOT, 'bin/billing.js'), ...args],
       {
         cwd: ROOT,
         env: { ...process.env, ...env },
@@ -47,8 +49,14 @@ export function billingCommand(args: readonly string[], env: NodeJS.ProcessEnv):
     child.on('close', (code) => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const peak = /PEAK_RSS_KB=(\d+)/.exec(stderr);
+      const cpu = /CPU_SECONDS=([\d.]+)\+([\d.]+)/.exec(stderr);
       if (code !== 0) return reject(new Error(`billing ${args.join(' ')} exited ${code}: ${stderr.slice(-2000)}`));
-      resolve({ seconds, peakRssMb: peak ? Number(peak[1]) / 1024 : NaN, stdout });
+      resolve({
+        seconds,
+        peakRssMb: peak ? Number(peak[1]) / 1024 : NaN,
+        cpuSeconds: cpu ? Number(cpu[1]) + Number(cpu[2]) : NaN,
+        stdout,
+      });
     });
   });
 }

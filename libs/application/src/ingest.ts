@@ -46,6 +46,9 @@ export interface IngestedInput {
   readonly outcome: 'accepted' | 'duplicate' | 'dead-lettered' | 'still-rejected';
 }
 
+/** How many inputs `ingestAll` stores in one append (one transaction) unless told otherwise. */
+export const INGEST_BATCH_SIZE = 2000;
+
 /** Told about every batch once its outcomes are durable (stored, dead letters written). */
 export type IngestionObserver = (batch: readonly IngestedInput[]) => void;
 
@@ -214,7 +217,7 @@ export class Ingestion {
   ): Promise<IngestSummary> {
     const summary: IngestSummary = { accepted: 0, duplicates: 0, rejected: 0 };
     const unkept: string[] = [];
-    const batchSize = options.batchSize ?? 2000;
+    const batchSize = options.batchSize ?? INGEST_BATCH_SIZE;
     let storing: Promise<void> = Promise.resolve();
     let batch: RawInput[] = [];
     const flush = async () => {

@@ -4,8 +4,8 @@ import { Migration } from './migrations';
  * The event store, its outbox and the dead letters.
  *
  * `billing_events`: one row per event, `position` the global order (an identity: gaps
- * where a transaction rolled back), `event_id` the idempotency key, `content_hash` what
- * tells a duplicate from a conflict, `tx` the writing transaction, which readers compare
+ * where a transaction rolled back), `event_id` the idempotency key (a duplicate is told from
+ * a conflict by comparing contents, see migration 006), `tx` the writing transaction, which readers compare
  * with their snapshot's xmin so that they never pass an event still being committed.
  * Few indexes, on purpose (each one costs every append): readers follow `position` (the
  * primary key, which also serves `headPosition`'s backward scan), appends look ids up in
@@ -83,5 +83,13 @@ export const EVENT_STORE_MIGRATIONS: Migration[] = [
     // monthly fee does not read them. The cost is one more index entry per append.
     id: '005-billing-events-by-organisation',
     sql: `CREATE INDEX billing_events_by_organisation ON billing_events (org_id, type, position);`,
+  },
+  {
+    // A duplicate is told from a conflict by comparing the stored content with the one sent,
+    // in the database, and only for the ids that were already there (about 2 % of a
+    // producer's events): hashing every event's canonical JSON on the way in cost a tenth
+    // of ingest's CPU. Rows stored before keep their hash; nothing reads it any more.
+    id: '006-content-compared-not-hashed',
+    sql: `ALTER TABLE billing_events ALTER COLUMN content_hash DROP NOT NULL;`,
   },
 ];

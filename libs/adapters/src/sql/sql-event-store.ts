@@ -11,7 +11,7 @@ import {
   assertPartition,
   positiveInteger,
 } from '@smartme/ports';
-import { contentHashOf } from '../event-store/content-hash';
+import canonicalJson from 'fast-json-stable-stringify';
 import { SqlClient, SqlExecutor } from './sql-client';
 
 export const DEFAULT_READ_BATCH_SIZE = 5000;
@@ -34,10 +34,10 @@ const LOCK_APPENDS = `SELECT pg_advisory_xact_lock(${APPEND_LOCK_KEY})`;
  * element by element.
  */
 const INSERT_EVENTS = `
-  INSERT INTO billing_events (event_id, type, org_id, source, time, data, content_hash)
-  SELECT batch.id, batch.type, batch.org_id, batch.source, batch.time, batch.data, batch.hash
-  FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (id text, type text, org_id text, source text, time text, data jsonb, hash text))
-    WITH ORDINALITY AS batch (id, type, org_id, source, time, data, hash, ordinal)
+  INSERT INTO billing_events (event_id, type, org_id, source, time, data)
+  SELECT batch.id, batch.type, batch.org_id, batch.source, batch.time, batch.data
+  FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (id text, type text, org_id text, source text, time text, data jsonb))
+    WITH ORDINALITY AS batch (id, type, org_id, source, time, data, ordinal)
   ORDER BY ordinal
   ON CONFLICT (event_id) DO NOTHING
   RETURNING event_id, position`;
@@ -48,7 +48,17 @@ const INSERT_CHARGES = `
   queued AS (INSERT INTO outbox (charge_id, position) SELECT event_id, position FROM appended)
   SELECT event_id, position FROM appended`;
 
-const FIND_EXISTING = 'SELECT event_id, position, content_hash FROM billing_events WHERE event_id = ANY($1::text[])';
+/**
+ * Each occurrence of an id sent again, judged against the stored event: the same source,
+ * type and time, and data equal as JSON values (jsonb equality: key order and the spelling
+ * of a number do not matter, as in the canonical JSON that the other stores compare).
+ */
+const JUDGE_EXISTING = `
+  SELECT sent.ordinal, stored.position,
+    (stored.source, stored.type, stored.time, stored.data) IS NOT DISTINCT FROM (sent.source, sent.type, sent.time, sent.data) AS same
+  FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (id text, type text, org_id text, source text, time text, data jsonb))
+    WITH ORDINALITY AS sent (id, type, org_id, source, time, data, ordinal)
+  JOIN billing_events AS stored ON stored.event_id = sent.id`;
 
 /**
  * Only rows written by transactions older than every transaction still running: a
@@ -100,7 +110,6 @@ interface PreparedRecord {
   readonly source: string;
   readonly time: string;
   readonly data: unknown;
-  readonly hash: string;
 }
 
 interface EventRow {
@@ -201,23 +210,29 @@ export class SqlEventStore implements EventStore {
     for (const record of prepared) if (!firstOf.has(record.id)) firstOf.set(record.id, record);
     const toInsert = [...firstOf.values()];
 
-    const { appended, existing } = await this.client.transaction(async (tx) => {
+    const { appended, judged } = await this.client.transaction(async (tx) => {
       await tx.query(LOCK_APPENDS);
       const inserted = await tx.query<{ event_id: string; position: bigint | string }>(insert, batchOf(toInsert));
       const appendedAt = new Map(inserted.map((row) => [row.event_id, BigInt(row.position)]));
-      const missing = toInsert.filter((record) => !appendedAt.has(record.id)).map((record) => record.id);
-      return { appended: appendedAt, existing: await findExisting(tx, missing) };
+      // Every occurrence of an id that was already stored, each judged against what is stored.
+      const sentAgain = prepared.filter((record) => !appendedAt.has(record.id));
+      return { appended: appendedAt, judged: await judgeAgainstStored(tx, sentAgain) };
     });
 
     return prepared.map((record): AppendOutcome => {
       const appendedAt = appended.get(record.id);
       if (appendedAt !== undefined) {
-        if (firstOf.get(record.id) === record) return { eventId: record.id, status: 'appended', position: appendedAt };
-        return outcome(record, { position: appendedAt, hash: firstOf.get(record.id)!.hash });
+        const first = firstOf.get(record.id)!;
+        if (first === record) return { eventId: record.id, status: 'appended', position: appendedAt };
+        return {
+          eventId: record.id,
+          status: sameContent(record, first) ? 'duplicate' : 'conflict',
+          position: appendedAt,
+        };
       }
-      const stored = existing.get(record.id);
+      const stored = judged.get(record);
       if (!stored) throw new Error(`event ${record.id} was neither appended nor found in the store`);
-      return outcome(record, stored);
+      return { eventId: record.id, status: stored.same ? 'duplicate' : 'conflict', position: stored.position };
     });
   }
 }
@@ -249,23 +264,25 @@ function readAhead<T>(rows: Promise<T>): Promise<T> {
   return rows;
 }
 
-function outcome(record: PreparedRecord, standing: { position: bigint; hash: string }): AppendOutcome {
-  return {
-    eventId: record.id,
-    status: record.hash === standing.hash ? 'duplicate' : 'conflict',
-    position: standing.position,
-  };
+async function judgeAgainstStored(
+  tx: SqlExecutor,
+  sentAgain: readonly PreparedRecord[],
+): Promise<Map<PreparedRecord, { position: bigint; same: boolean }>> {
+  if (sentAgain.length === 0) return new Map();
+  const rows = await tx.query<{ ordinal: bigint | string; position: bigint | string; same: boolean }>(
+    JUDGE_EXISTING,
+    batchOf(sentAgain),
+  );
+  return new Map(
+    rows.map((row) => [sentAgain[Number(row.ordinal) - 1]!, { position: BigInt(row.position), same: row.same }]),
+  );
 }
 
-async function findExisting(
-  tx: SqlExecutor,
-  ids: readonly string[],
-): Promise<Map<string, { position: bigint; hash: string }>> {
-  if (ids.length === 0) return new Map();
-  const rows = await tx.query<{ event_id: string; position: bigint | string; content_hash: string }>(FIND_EXISTING, [
-    ids,
-  ]);
-  return new Map(rows.map((row) => [row.event_id, { position: BigInt(row.position), hash: row.content_hash }]));
+/** Two occurrences of an id in one batch (rare): their canonical content decides, as in the database. */
+function sameContent(a: PreparedRecord, b: PreparedRecord): boolean {
+  return (
+    a.source === b.source && a.type === b.type && a.time === b.time && canonicalJson(a.data) === canonicalJson(b.data)
+  );
 }
 
 function prepare(record: EventRecord): PreparedRecord {
@@ -277,22 +294,13 @@ function prepare(record: EventRecord): PreparedRecord {
     source,
     time: event.time,
     data: event.data,
-    hash: contentHashOf(record),
   };
 }
 
 function batchOf(records: readonly PreparedRecord[]): [string] {
   return [
     JSON.stringify(
-      records.map(({ id, type, orgId, source, time, data, hash }) => ({
-        id,
-        type,
-        org_id: orgId,
-        source,
-        time,
-        data,
-        hash,
-      })),
+      records.map(({ id, type, orgId, source, time, data }) => ({ id, type, org_id: orgId, source, time, data })),
     ),
   ];
 }

@@ -113,6 +113,48 @@ describe('event store on PostgreSQL: transactions that commit out of position or
   });
 });
 
+describe('event store on PostgreSQL: what the appending process hands its own readers', () => {
+  let database: TestDatabase & { url: string };
+  let store: SqlEventStore;
+
+  beforeAll(async () => {
+    database = await postgresTestDatabase(server.url);
+    store = new SqlEventStore(database.client);
+  }, 60_000);
+
+  afterAll(async () => {
+    await database?.destroy();
+  }, 60_000);
+
+  it('reads an event another writer put among its remembered appends, as a reader elsewhere does', async () => {
+    const p = uniquePrefix();
+    const head = await store.headPosition();
+    await store.append([idRegistered(`${p}-stored`)]);
+    // The id sent again takes a position from the sequence and leaves it empty: a gap between a and b.
+    const [a, , b] = await store.append([idRegistered(`${p}-a`), idRegistered(`${p}-stored`), idRegistered(`${p}-b`)]);
+    expect(b!.position - a!.position).toBe(2n);
+    const intruder = idRegistered(`${p}-intruder`);
+    // A writer that does not take the append lock, filling that gap.
+    await database.client.query(
+      `INSERT INTO billing_events (position, event_id, type, org_id, source, time, data)
+       OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, 'acme', $4, $5, $6::jsonb)`,
+      [
+        (a!.position + 1n).toString(),
+        intruder.event.id,
+        intruder.event.type,
+        intruder.source,
+        intruder.event.time,
+        JSON.stringify(intruder.event.data),
+      ],
+    );
+
+    const here = await readEverything(store, head);
+    const elsewhere = await readEverything(new SqlEventStore(database.client), head);
+    expect(here.events.map((e) => e.event.id)).toEqual([`${p}-stored`, `${p}-a`, `${p}-intruder`, `${p}-b`]);
+    expect(here).toEqual(elsewhere);
+  });
+});
+
 describe('event store on PostgreSQL: concurrent appenders', () => {
   let database: TestDatabase & { url: string };
   let store: SqlEventStore;

@@ -12,6 +12,7 @@ import {
   positiveInteger,
 } from '@smartme/ports';
 import canonicalJson from 'fast-json-stable-stringify';
+import { RecentAppends } from './recent-appends';
 import { SqlClient, SqlExecutor } from './sql-client';
 
 export const DEFAULT_READ_BATCH_SIZE = 5000;
@@ -26,7 +27,13 @@ export const DEFAULT_READ_BATCH_SIZE = 5000;
  */
 export const APPEND_LOCK_KEY = 7_302_114_902_002n;
 
-const LOCK_APPENDS = `SELECT pg_advisory_xact_lock(${APPEND_LOCK_KEY})`;
+/**
+ * The lock, then (evaluated after it, left to right) the appending transaction and the last
+ * position anyone has taken: what this append claims starts after it (RecentAppends).
+ */
+const LOCK_APPENDS = `
+  SELECT pg_advisory_xact_lock(${APPEND_LOCK_KEY}), pg_current_xact_id()::text AS tx,
+    pg_sequence_last_value(pg_get_serial_sequence('billing_events', 'position')::regclass)::text AS taken`;
 
 /**
  * The batch as one JSON document: one statement (one round trip) whatever its size, and
@@ -98,6 +105,15 @@ const READ_ORGANISATION = `
 
 const TABLE_BLOCKS = `SELECT (pg_relation_size('billing_events') / current_setting('block_size')::bigint)::bigint AS blocks`;
 
+/**
+ * Whether remembered events may be handed over: the snapshot's xmin (the READABLE rule) and
+ * how many events the range holds, which is more than remembered if a writer that does not
+ * take the append lock put one among them.
+ */
+const CHECK_REMEMBERED = `
+  SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin,
+    (SELECT count(*) FROM billing_events WHERE position > $1::bigint AND position <= $2::bigint)::int AS stored`;
+
 const HEAD_POSITION = `SELECT coalesce(max(position), 0)::bigint AS head FROM billing_events WHERE ${READABLE}`;
 
 /** A scan of the table (seconds at 10M events), small beside the replay that asks. */
@@ -123,24 +139,54 @@ interface EventRow {
 
 /** The event store on PostgreSQL or PGlite (the same SQL on both). */
 export class SqlEventStore implements EventStore {
+  private readonly recent = new RecentAppends();
+
   constructor(private readonly client: SqlClient) {}
 
   append(records: readonly EventRecord[]): Promise<AppendOutcome[]> {
-    return this.appendBatch(records, INSERT_EVENTS);
+    return this.appendBatch(records, INSERT_EVENTS, { remember: true });
   }
 
   async appendCharges(records: readonly EventRecord[]): Promise<AppendOutcome[]> {
     assertChargeRecords(records);
-    return this.appendBatch(records, INSERT_CHARGES);
+    // Charges are few and are read back as every reader reads them: not remembered.
+    return this.appendBatch(records, INSERT_CHARGES, { remember: false });
   }
 
+  /**
+   * What this process appended last is handed over as it was appended (RecentAppends),
+   * under the same visibility rule as a read; the rest is read from the database.
+   */
   async *readAll(options: ReadAllOptions): AsyncGenerator<readonly RecordedEvent[], void, undefined> {
     const batchSize = positiveInteger(options.batchSize ?? DEFAULT_READ_BATCH_SIZE, 'batchSize');
+    let after = options.after;
+    for (;;) {
+      const recent = await this.recentAfter(after, batchSize);
+      if (!recent) break;
+      yield recent;
+      after = recent[recent.length - 1]!.position;
+    }
     yield* pagesByPosition(
-      (after) => this.client.query<EventRow>(READ_BATCH, [after.toString(), batchSize]),
-      options.after,
+      (from) => this.client.query<EventRow>(READ_BATCH, [from.toString(), batchSize]),
+      after,
       batchSize,
     );
+  }
+
+  /**
+   * This process's appends right after `position`, when a read would return exactly them:
+   * every transaction up to theirs has ended (READABLE) and nothing else lies among them.
+   */
+  private async recentAfter(position: bigint, limit: number): Promise<RecordedEvent[] | null> {
+    const recent = this.recent.following(position, limit);
+    if (!recent) return null;
+    const last = recent.events[recent.events.length - 1]!.position;
+    const [row] = await this.client.query<{ xmin: string; stored: number }>(CHECK_REMEMBERED, [
+      position.toString(),
+      last.toString(),
+    ]);
+    const usable = row !== undefined && recent.youngestTx < BigInt(row.xmin) && row.stored === recent.events.length;
+    return usable ? recent.events : null;
   }
 
   /** Windows of heap blocks sized to hold about `batchSize` of the partition's rows each. */
@@ -201,7 +247,11 @@ export class SqlEventStore implements EventStore {
     return Number(row?.retained ?? 0);
   }
 
-  private async appendBatch(records: readonly EventRecord[], insert: string): Promise<AppendOutcome[]> {
+  private async appendBatch(
+    records: readonly EventRecord[],
+    insert: string,
+    { remember }: { remember: boolean },
+  ): Promise<AppendOutcome[]> {
     if (records.length === 0) return [];
     const prepared = records.map(prepare);
     // The first occurrence of an id in the batch is the one sent; later ones are judged
@@ -210,14 +260,19 @@ export class SqlEventStore implements EventStore {
     for (const record of prepared) if (!firstOf.has(record.id)) firstOf.set(record.id, record);
     const toInsert = [...firstOf.values()];
 
-    const { appended, judged } = await this.client.transaction(async (tx) => {
-      await tx.query(LOCK_APPENDS);
+    const { appended, judged, claim } = await this.client.transaction(async (tx) => {
+      const [lock] = await tx.query<{ tx: string; taken: string | null }>(LOCK_APPENDS);
       const inserted = await tx.query<{ event_id: string; position: bigint | string }>(insert, batchOf(toInsert));
       const appendedAt = new Map(inserted.map((row) => [row.event_id, BigInt(row.position)]));
       // Every occurrence of an id that was already stored, each judged against what is stored.
       const sentAgain = prepared.filter((record) => !appendedAt.has(record.id));
-      return { appended: appendedAt, judged: await judgeAgainstStored(tx, sentAgain) };
+      return {
+        appended: appendedAt,
+        judged: await judgeAgainstStored(tx, sentAgain),
+        claim: { after: BigInt(lock?.taken ?? 0), tx: BigInt(lock!.tx) },
+      };
     });
+    if (remember) this.recent.add({ ...claim, events: appendedEvents(records, prepared, firstOf, appended) });
 
     return prepared.map((record): AppendOutcome => {
       const appendedAt = appended.get(record.id);
@@ -283,6 +338,24 @@ function sameContent(a: PreparedRecord, b: PreparedRecord): boolean {
   return (
     a.source === b.source && a.type === b.type && a.time === b.time && canonicalJson(a.data) === canonicalJson(b.data)
   );
+}
+
+/** The events this append stored, in position order, as readers get them. */
+function appendedEvents(
+  records: readonly EventRecord[],
+  prepared: readonly PreparedRecord[],
+  firstOf: ReadonlyMap<string, PreparedRecord>,
+  appended: ReadonlyMap<string, bigint>,
+): RecordedEvent[] {
+  const events: RecordedEvent[] = [];
+  prepared.forEach((record, i) => {
+    const position = appended.get(record.id);
+    if (position !== undefined && firstOf.get(record.id) === record) {
+      const { id, type, time, data } = records[i]!.event;
+      events.push({ event: { id, type, time, data } as StoredEvent, source: record.source, position });
+    }
+  });
+  return events.sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0));
 }
 
 function prepare(record: EventRecord): PreparedRecord {

@@ -72,6 +72,34 @@ describe('CLI on PostgreSQL', () => {
     expect(JSON.parse((await billing(['replay', ...tariff], { env })).stdout)).toMatchObject({ equal: true });
   });
 
+  it('keeps no day whose counters a late event brought back to zero, as a replay builds the days', async () => {
+    const env = await freshDatabase();
+    const registered = (id: string, time: string) =>
+      JSON.stringify({
+        specversion: '1.0',
+        id,
+        source: 'identity-platform',
+        type: 'IdRegistered',
+        time,
+        data: { orgId: 'zero-org', idId: 'm-late' },
+      });
+    const [first, late] = [join(tempDir(), 'first.ndjson'), join(tempDir(), 'late.ndjson')];
+    writeFileSync(first, `${registered('zero-1', '2025-10-20T10:00:00+09:00')}\n`);
+    // The same ID registered ten days earlier: it was already active on the 20th, which counts nothing now.
+    writeFileSync(late, `${registered('zero-2', '2025-10-10T10:00:00+09:00')}\n`);
+    await billing(['ingest', first], { env });
+    await billing(['ingest', late], { env });
+
+    const client = new Client({ connectionString: env.DATABASE_URL });
+    await client.connect();
+    const { rows } = await client.query<{ day: string }>(
+      "SELECT to_char(date '1970-01-01' + day, 'YYYY-MM-DD') AS day FROM usage_days WHERE org_id = 'zero-org' ORDER BY day",
+    );
+    await client.end();
+    expect(rows.map((row) => row.day)).toEqual(['2025-10-10']);
+    expect(JSON.parse((await billing(['replay'], { env })).stdout)).toMatchObject({ equal: true });
+  });
+
   it('issues each charge exactly once when two closes run at the same time', async () => {
     const file = join(tempDir(), 'workload.ndjson');
     writeFileSync(file, `${[...workload({ seed: 11, organisations: 60, events: 15_000 })].join('\n')}\n`);

@@ -101,38 +101,47 @@ async function writeTimelines(
   }
 }
 
-/** Adds counter deltas to the stored days; days whose counters all come back to zero are not kept. */
+/**
+ * Adds counter deltas to the stored days, in one statement that also names the days whose
+ * counters all came back to zero (rarely any: a revocation undoing a registration's day);
+ * only those are then deleted, so such days are not kept.
+ */
+const ADD_USAGE_DAYS = `
+  WITH added AS (
+    INSERT INTO usage_days AS u (org_id, day, registrations, active_change, verifications_counted, verifications_internal)
+    SELECT o, d, r, a, c, i FROM jsonb_to_recordset($1::jsonb) AS (o text, d int, r int, a int, c int, i int)
+    ON CONFLICT (org_id, day) DO UPDATE SET
+      registrations = u.registrations + EXCLUDED.registrations,
+      active_change = u.active_change + EXCLUDED.active_change,
+      verifications_counted = u.verifications_counted + EXCLUDED.verifications_counted,
+      verifications_internal = u.verifications_internal + EXCLUDED.verifications_internal
+    RETURNING org_id, day, registrations, active_change, verifications_counted, verifications_internal)
+  SELECT org_id, day FROM added
+  WHERE registrations = 0 AND active_change = 0 AND verifications_counted = 0 AND verifications_internal = 0`;
+
+const DELETE_ZERO_DAYS = `
+  DELETE FROM usage_days u USING jsonb_to_recordset($1::jsonb) AS k (org_id text, day int)
+  WHERE u.org_id = k.org_id AND u.day = k.day
+    AND u.registrations = 0 AND u.active_change = 0 AND u.verifications_counted = 0 AND u.verifications_internal = 0`;
+
 async function addUsageDays(tx: SqlExecutor, usages: ReadonlyMap<string, OrganisationUsage>): Promise<void> {
   const rows = [...usages].flatMap(([orgId, usage]) =>
     usage
       .view()
       .entries()
       .filter(([, c]) => c.registrations || c.activeChange || c.verificationsCounted || c.verificationsInternal)
-      .map(
-        ([day, c]) =>
-          [orgId, day, c.registrations, c.activeChange, c.verificationsCounted, c.verificationsInternal] as const,
-      ),
+      .map(([day, c]) => ({
+        o: orgId,
+        d: day,
+        r: c.registrations,
+        a: c.activeChange,
+        c: c.verificationsCounted,
+        i: c.verificationsInternal,
+      })),
   );
   for (const chunk of chunks(rows)) {
-    await tx.query(
-      `INSERT INTO usage_days AS u (org_id, day, registrations, active_change, verifications_counted, verifications_internal)
-       SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::int[], $5::int[], $6::int[])
-       ON CONFLICT (org_id, day) DO UPDATE SET
-         registrations = u.registrations + EXCLUDED.registrations,
-         active_change = u.active_change + EXCLUDED.active_change,
-         verifications_counted = u.verifications_counted + EXCLUDED.verifications_counted,
-         verifications_internal = u.verifications_internal + EXCLUDED.verifications_internal`,
-      [0, 1, 2, 3, 4, 5].map((column) => chunk.map((row) => row[column])),
-    );
-  }
-  // Only the days this batch touched can have come back to zero.
-  for (const chunk of chunks(rows)) {
-    await tx.query(
-      `DELETE FROM usage_days u USING unnest($1::text[], $2::int[]) AS k (org_id, day)
-       WHERE u.org_id = k.org_id AND u.day = k.day
-         AND u.registrations = 0 AND u.active_change = 0 AND u.verifications_counted = 0 AND u.verifications_internal = 0`,
-      [chunk.map((row) => row[0]), chunk.map((row) => row[1])],
-    );
+    const zero = await tx.query<{ org_id: string; day: number }>(ADD_USAGE_DAYS, [JSON.stringify(chunk)]);
+    if (zero.length > 0) await tx.query(DELETE_ZERO_DAYS, [JSON.stringify(zero)]);
   }
 }
 

@@ -29,6 +29,8 @@ export interface KafkaEventConsumerOptions {
   readonly partitionsConsumedConcurrently?: number;
   /** How often progress (messages, batch sizes, lag) is logged; 0 logs every batch. */
   readonly progressLogIntervalMs?: number;
+  /** The consumer's own restarts when kafkajs gives up: first delay, doubled up to the longest. */
+  readonly restartBackoff?: { readonly initialMs: number; readonly maxMs: number };
 }
 
 export const DEFAULT_CHUNK_SIZE = 2000;
@@ -40,6 +42,13 @@ export const DEFAULT_CHUNK_SIZE = 2000;
  * outage delays ingestion however long it lasts and loses nothing.
  */
 export const CONSUMER_RETRY: RetryOptions = { initialRetryTime: 1_000, maxRetryTime: 30_000, retries: 8 };
+
+/**
+ * kafkajs does not restart a consumer after an error it deems not retriable, some of which
+ * pass (a broker just started has no group coordinator yet): the consumer then starts again
+ * itself, with backoff, for as long as the service runs. Not ready in the meantime.
+ */
+export const RESTART_BACKOFF = { initialMs: 1_000, maxMs: 30_000 };
 
 export type ConsumerState = 'idle' | 'running' | 'crashed' | 'stopped';
 
@@ -63,9 +72,15 @@ export class KafkaEventConsumer {
   private running: Promise<void> = Promise.resolve();
   private readonly chunkSize: number;
   private readonly progress = { since: Date.now(), batches: 0, messages: 0, largestBatch: 0 };
+  private stopping = false;
+  private restartTimer: NodeJS.Timeout | null = null;
+  private readonly backoff: { readonly initialMs: number; readonly maxMs: number };
+  private nextRestartMs: number;
 
   constructor(private readonly options: KafkaEventConsumerOptions) {
     this.chunkSize = positiveInteger(options.chunkSize ?? DEFAULT_CHUNK_SIZE, 'chunkSize');
+    this.backoff = options.restartBackoff ?? RESTART_BACKOFF;
+    this.nextRestartMs = this.backoff.initialMs;
   }
 
   /** Messages handled and committed so far (accepted, duplicates and rejected). */
@@ -77,7 +92,7 @@ export class KafkaEventConsumer {
     return { ...this.totals };
   }
 
-  /** `crashed` means kafkajs gave up for good (a non-retriable error): readiness should fail. */
+  /** `crashed`: kafkajs gave up (a non-retriable error) and the consumer waits to start again; not ready. */
   get state(): ConsumerState {
     return this.currentState;
   }
@@ -93,6 +108,7 @@ export class KafkaEventConsumer {
    */
   async start(): Promise<void> {
     if (this.consumer !== null) throw new Error('the Kafka event consumer is already started');
+    this.stopping = false;
     const { kafka, config, logger } = this.options;
     const topics = [config.topics.identity, config.topics.contracts];
     const consumer = kafka.consumer({
@@ -129,8 +145,10 @@ export class KafkaEventConsumer {
           if (this.consumer === consumer) this.currentState = 'running';
         },
         (error: unknown) => {
-          if (this.consumer === consumer) this.currentState = 'crashed';
           logger.error({ group: config.groupId, err: errorMessage(error) }, 'kafka consumer could not start');
+          if (this.consumer !== consumer) return;
+          this.currentState = 'crashed';
+          this.scheduleRestart();
         },
       );
     logger.info({ group: config.groupId, topics, chunkSize: this.chunkSize }, 'kafka consumer joining its group');
@@ -143,8 +161,14 @@ export class KafkaEventConsumer {
 
   /** Finishes the chunk in hand, commits it, and leaves the group (the others take over at once). */
   async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.restartTimer !== null) clearTimeout(this.restartTimer);
+    this.restartTimer = null;
     const consumer = this.consumer;
-    if (consumer === null) return;
+    if (consumer === null) {
+      if (this.currentState === 'crashed') this.currentState = 'stopped';
+      return;
+    }
     this.consumer = null;
     await consumer.disconnect();
     await this.running;
@@ -158,6 +182,7 @@ export class KafkaEventConsumer {
   private observe(consumer: Consumer): void {
     const group = this.options.config.groupId;
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      this.nextRestartMs = this.backoff.initialMs;
       this.lag.retainOnly(payload.memberAssignment);
       this.options.logger.info(
         { group, memberId: payload.memberId, assignment: payload.memberAssignment },
@@ -170,12 +195,45 @@ export class KafkaEventConsumer {
       }
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
-      if (!payload.restart && this.consumer === consumer) this.currentState = 'crashed';
       this.options.logger.error(
         { group, err: payload.error.message, restart: payload.restart },
         'kafka consumer crashed',
       );
+      if (payload.restart || this.consumer !== consumer) return;
+      this.currentState = 'crashed';
+      this.scheduleRestart();
     });
+  }
+
+  private scheduleRestart(): void {
+    if (this.stopping || this.restartTimer !== null) return;
+    const delay = this.nextRestartMs;
+    this.nextRestartMs = Math.min(delay * 2, this.backoff.maxMs);
+    this.options.logger.warn(
+      { group: this.options.config.groupId, inMs: delay },
+      'kafka consumer starts again; uncommitted messages will be redelivered',
+    );
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = null;
+      void this.restart();
+    }, delay);
+  }
+
+  private async restart(): Promise<void> {
+    const crashed = this.consumer;
+    this.consumer = null;
+    await crashed?.disconnect().catch(() => undefined);
+    if (this.stopping) return;
+    try {
+      await this.start();
+    } catch (error) {
+      this.currentState = 'crashed';
+      this.options.logger.error(
+        { group: this.options.config.groupId, err: errorMessage(error) },
+        'kafka consumer could not connect',
+      );
+      this.scheduleRestart();
+    }
   }
 
   private onFailure(error: Error): Promise<boolean> {

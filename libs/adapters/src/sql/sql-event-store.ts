@@ -11,7 +11,7 @@ import {
   assertPartition,
   positiveInteger,
 } from '@smartme/ports';
-import canonicalJson from 'fast-json-stable-stringify';
+import { canonicalContentOf } from '../event-store/content-hash';
 import { RecentAppends } from './recent-appends';
 import { SqlClient, SqlExecutor } from './sql-client';
 
@@ -35,6 +35,12 @@ const LOCK_APPENDS = `
   SELECT pg_advisory_xact_lock(${APPEND_LOCK_KEY}), pg_current_xact_id()::text AS tx,
     pg_sequence_last_value(pg_get_serial_sequence('billing_events', 'position')::regclass)::text AS taken`;
 
+/** A batch sent as one JSON document (batchOf), as rows in the order sent. */
+function batchRows(alias: string): string {
+  return `ROWS FROM (jsonb_to_recordset($1::jsonb) AS (id text, type text, org_id text, source text, time text, data jsonb))
+    WITH ORDINALITY AS ${alias} (id, type, org_id, source, time, data, ordinal)`;
+}
+
 /**
  * The batch as one JSON document: one statement (one round trip) whatever its size, and
  * JSON is serialised natively on both sides, unlike text arrays, which the driver escapes
@@ -43,8 +49,7 @@ const LOCK_APPENDS = `
 const INSERT_EVENTS = `
   INSERT INTO billing_events (event_id, type, org_id, source, time, data)
   SELECT batch.id, batch.type, batch.org_id, batch.source, batch.time, batch.data
-  FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (id text, type text, org_id text, source text, time text, data jsonb))
-    WITH ORDINALITY AS batch (id, type, org_id, source, time, data, ordinal)
+  FROM ${batchRows('batch')}
   ORDER BY ordinal
   ON CONFLICT (event_id) DO NOTHING
   RETURNING event_id, position`;
@@ -63,8 +68,7 @@ const INSERT_CHARGES = `
 const JUDGE_EXISTING = `
   SELECT sent.ordinal, stored.position,
     (stored.source, stored.type, stored.time, stored.data) IS NOT DISTINCT FROM (sent.source, sent.type, sent.time, sent.data) AS same
-  FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (id text, type text, org_id text, source text, time text, data jsonb))
-    WITH ORDINALITY AS sent (id, type, org_id, source, time, data, ordinal)
+  FROM ${batchRows('sent')}
   JOIN billing_events AS stored ON stored.event_id = sent.id`;
 
 /**
@@ -126,6 +130,7 @@ interface PreparedRecord {
   readonly source: string;
   readonly time: string;
   readonly data: unknown;
+  readonly record: EventRecord;
 }
 
 interface EventRow {
@@ -272,7 +277,7 @@ export class SqlEventStore implements EventStore {
         claim: { after: BigInt(lock?.taken ?? 0), tx: BigInt(lock!.tx) },
       };
     });
-    if (remember) this.recent.add({ ...claim, events: appendedEvents(records, prepared, firstOf, appended) });
+    if (remember) this.recent.add({ ...claim, events: appendedEvents(toInsert, appended) });
 
     return prepared.map((record): AppendOutcome => {
       const appendedAt = appended.get(record.id);
@@ -335,26 +340,18 @@ async function judgeAgainstStored(
 
 /** Two occurrences of an id in one batch (rare): their canonical content decides, as in the database. */
 function sameContent(a: PreparedRecord, b: PreparedRecord): boolean {
-  return (
-    a.source === b.source && a.type === b.type && a.time === b.time && canonicalJson(a.data) === canonicalJson(b.data)
-  );
+  return canonicalContentOf(a.record) === canonicalContentOf(b.record);
 }
 
-/** The events this append stored, in position order, as readers get them. */
-function appendedEvents(
-  records: readonly EventRecord[],
-  prepared: readonly PreparedRecord[],
-  firstOf: ReadonlyMap<string, PreparedRecord>,
-  appended: ReadonlyMap<string, bigint>,
-): RecordedEvent[] {
+/** The events this append stored (the first occurrence of each id sent), in position order, as readers get them. */
+function appendedEvents(sent: readonly PreparedRecord[], appended: ReadonlyMap<string, bigint>): RecordedEvent[] {
   const events: RecordedEvent[] = [];
-  prepared.forEach((record, i) => {
-    const position = appended.get(record.id);
-    if (position !== undefined && firstOf.get(record.id) === record) {
-      const { id, type, time, data } = records[i]!.event;
-      events.push({ event: { id, type, time, data } as StoredEvent, source: record.source, position });
-    }
-  });
+  for (const { id, source, record } of sent) {
+    const position = appended.get(id);
+    if (position === undefined) continue;
+    const { type, time, data } = record.event;
+    events.push({ event: { id, type, time, data } as StoredEvent, source, position });
+  }
   return events.sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0));
 }
 
@@ -367,6 +364,7 @@ function prepare(record: EventRecord): PreparedRecord {
     source,
     time: event.time,
     data: event.data,
+    record,
   };
 }
 

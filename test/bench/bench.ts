@@ -15,6 +15,7 @@ import { INGEST_BATCH_SIZE } from '@smartme/application';
 import { createPostgresDatabase } from '../contract/event-store.contract';
 import { startKafka } from '../infra/kafka';
 import { startThrowawayPostgres } from '../infra/postgres';
+import { ROOT } from '../support/cli';
 import { ServiceProcess } from '../support/service-process';
 import { BENCHMARK_MIX, workload } from '../workload/workload';
 import { cliStart } from './cli-start';
@@ -75,6 +76,9 @@ async function writeWorkload(file: string, opts: Options, events: number): Promi
 async function main(): Promise<void> {
   const opts = options(process.argv.slice(2));
   const runs = (part: Part) => opts.only === null || opts.only.includes(part);
+  // The build of exactly these sources: every measure runs the built CLI and service, which
+  // would otherwise quietly compile on the fly (and so measure the compiler too).
+  execFileSync(process.execPath, [join(ROOT, 'tools/build.js')], { stdio: 'inherit' });
   const measures: Measure[] = [];
   if (runs('cli')) measures.push(...cliStart());
   if (SERVER_PARTS.some(runs)) measures.push(...(await serverParts(opts, runs)));

@@ -5,7 +5,7 @@
  * (BILLING_FROM_SOURCES=1, what every command paid before the build, and what development pays).
  * The median of RUNS runs after WARMUP discarded ones: the machine is shared, a median holds.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ROOT, WORKED_EXAMPLE, tempDir } from '../support/cli';
 import { progress } from './measure';
@@ -42,8 +42,6 @@ export function cliStart(): Measure[] {
   const tariff = join(WORKED_EXAMPLE, 'tariff.json');
   const data = tempDir('bench-cli-');
   const store = ['--data', data, '--tariff', tariff];
-  // The build of exactly these sources, or the "built" runs would quietly compile on the fly.
-  execFileSync(process.execPath, [join(ROOT, 'tools/build.js')], { stdio: 'inherit' });
   progress('CLI start: the worked example store');
   run(['ingest', join(WORKED_EXAMPLE, 'events-1.ndjson'), ...store], {});
   run(['close', '--as-of', '2025-11-01T01:00:00+09:00', ...store], {});

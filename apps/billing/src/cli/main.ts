@@ -7,7 +7,7 @@ import {
   IngestSummary,
   RawInput,
   deadLetterView,
-  readLines,
+  readLineChunks,
   toChargeCloudEvent,
 } from '@smartme/application';
 import { CHARGE_KINDS, ChargeKind, formatJst, parseInstant } from '@smartme/domain';
@@ -63,10 +63,11 @@ function parseAsOf(text: string): number {
   }
 }
 
-async function* fileInputs(file: string): AsyncGenerator<RawInput> {
+async function* fileInputs(file: string): AsyncGenerator<RawInput[]> {
   const stream = file === '-' ? process.stdin : createReadStream(file);
   const name = file === '-' ? 'stdin' : file;
-  for await (const line of readLines(stream)) yield { raw: line.raw, source: `${name}:${line.lineNumber}` };
+  for await (const lines of readLineChunks(stream))
+    yield lines.map((line) => ({ raw: line.raw, source: `${name}:${line.lineNumber}` }));
 }
 
 export function buildProgram(): Command {

@@ -11,7 +11,7 @@ import {
 import { reconcileProjections } from './projection-reconciliation';
 import { applicationsOf, applicationsProjection } from './projections/applications-projection';
 import { chargeEvent, chargeEvents, chargesProjection, issuedChargesOf } from './projections/charges-projection';
-import { SqlProjection } from './projections/sql-projection';
+import { ProjectedEvent, SqlProjection } from './projections/sql-projection';
 import { usageCountersOf, usageProjection } from './projections/usage-projection';
 import { SqlClient, SqlExecutor } from './sql-client';
 
@@ -22,9 +22,9 @@ type BatchProjector = (tx: SqlExecutor, records: readonly RecordedEvent[]) => Pr
 /** Applies the events of a batch that a read model handles, if any, in store order. */
 function projectorOf<E extends StoredEvent>(projection: SqlProjection<E>): BatchProjector {
   return async (tx, records) => {
-    const handled = records.flatMap(({ event, position }) =>
-      projection.canHandle(event) ? [{ event, position }] : [],
-    );
+    // A loop, not flatMap: this runs for every event and read model (two arrays an event).
+    const handled: ProjectedEvent<E>[] = [];
+    for (const { event, position } of records) if (projection.canHandle(event)) handled.push({ event, position });
     if (handled.length > 0) await projection.apply(tx, handled);
   };
 }

@@ -1,4 +1,4 @@
-import { ValidationTypes, getMetadataStorage } from 'class-validator';
+import { ValidationArguments, ValidationTypes, getMetadataStorage } from 'class-validator';
 
 /**
  * A DTO's class-validator rules, compiled once into plain function calls.
@@ -55,11 +55,22 @@ function compileFields(cls: new () => object): CompiledField[] {
             throw new Error(`${where}: async constraints are not supported by the compiled intake check`);
           const instance = constraint.instance;
           // The arguments validateSync passes, so built-in constraints reading them
-          // (`@IsIn` reads its list from `constraints`) behave the same here.
-          checks.push(
-            (value, object) =>
-              instance.validate(value, { value, object, property, targetName, constraints: rule.constraints }) === true,
-          );
+          // (`@IsIn` reads its list from `constraints`) behave the same here. One object per
+          // rule, refilled for each call: validation is synchronous and a constraint reads its
+          // arguments during the call, and a fresh one per field and event was most of the
+          // garbage intake made.
+          const args: ValidationArguments = {
+            value: undefined,
+            object: {},
+            property,
+            targetName,
+            constraints: rule.constraints,
+          };
+          checks.push((value, object) => {
+            args.value = value;
+            args.object = object;
+            return instance.validate(value, args) === true;
+          });
         }
       } else if (rule.type !== ValidationTypes.WHITELIST) {
         throw new Error(`${where}: ${rule.type} rules are not supported by the compiled intake check`);
@@ -67,6 +78,15 @@ function compileFields(cls: new () => object): CompiledField[] {
     }
     return { property, conditions, checks };
   });
+}
+
+function holdsAll(
+  conditions: readonly Condition[],
+  object: Readonly<Record<string, unknown>>,
+  value: unknown,
+): boolean {
+  for (const condition of conditions) if (!condition(object, value)) return false;
+  return true;
 }
 
 export function compileDto<T extends object>(cls: new () => T): CompiledDto<T> {
@@ -83,8 +103,8 @@ export function compileDto<T extends object>(cls: new () => T): CompiledDto<T> {
     accepts(plain) {
       for (const { property, conditions, checks } of compiled()) {
         const value = plain[property];
-        if (!conditions.every((condition) => condition(plain, value))) continue;
-        if (!checks.every((check) => check(value, plain))) return false;
+        if (!holdsAll(conditions, plain, value)) continue;
+        for (const check of checks) if (!check(value, plain)) return false;
       }
       return true;
     },

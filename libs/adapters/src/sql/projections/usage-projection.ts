@@ -71,10 +71,12 @@ async function loadTimelines(
     if (event.type !== 'CredentialVerified') keys.set(timelineKey(event.data.orgId, event.data.idId), event.data);
   }
   if (keys.size === 0) return usages;
+  // The keys as one JSON document, like every batch this store sends: text arrays are
+  // escaped by the driver element by element.
   const rows = await tx.query<{ org_id: string; id_id: string; timeline: IdTimeline }>(
     `SELECT t.org_id, t.id_id, t.timeline FROM id_timelines t
-       JOIN unnest($1::text[], $2::text[]) AS k(org_id, id_id) ON t.org_id = k.org_id AND t.id_id = k.id_id`,
-    [[...keys.values()].map((k) => k.orgId), [...keys.values()].map((k) => k.idId)],
+       JOIN jsonb_to_recordset($1::jsonb) AS k(o text, i text) ON t.org_id = k.o AND t.id_id = k.i`,
+    [JSON.stringify([...keys.values()].map(({ orgId, idId }) => ({ o: orgId, i: idId })))],
   );
   for (const row of rows) usageOf(usages, row.org_id).restoreTimeline(row.id_id, row.timeline);
   return usages;

@@ -233,7 +233,7 @@ describe('fuzz: the Kafka consumer', () => {
     }
     await flush();
 
-    const { consumer, stop } = await startTestConsumer(kafka, config, (raw) => runtime.ingestion.ingestBatch(raw));
+    const { consumer, stop } = await startTestConsumer(kafka, config, (raw) => runtime.ingestion.prepareBatch(raw));
     stops.push(stop);
     await waitFor(
       () => consumer.processed >= inputs.length,

@@ -4,7 +4,7 @@
  * message produced twice is stored once, and offsets are committed only after the append.
  */
 import { Admin, IHeaders, Kafka, Message, Producer } from 'kafkajs';
-import { InputOutcome, RawInput } from '@smartme/application';
+import { RawInput, StoreStep } from '@smartme/application';
 import { REASON_HEADER, SOURCE_HEADER } from '../../libs/adapters/src/kafka/kafka-dead-letter-publisher';
 import { KafkaConfig } from '../../libs/adapters/src/kafka/kafka-config';
 import { ensureTopics } from '../../libs/adapters/src/kafka/topics';
@@ -51,18 +51,17 @@ afterAll(async () => {
   await release?.();
 });
 
-/** A consumer wired as the service wires it, except for the handler, which a test may wrap. */
+/**
+ * A consumer wired as the service wires it, except for the store step, which a test may
+ * wrap (it is called once per attempt to store a chunk).
+ */
 async function startConsumer(
   config: KafkaConfig,
-  wrap: (
-    ingest: (inputs: readonly RawInput[]) => Promise<InputOutcome[]>,
-  ) => (inputs: readonly RawInput[]) => Promise<InputOutcome[]> = (ingest) => ingest,
+  wrap: (inputs: readonly RawInput[], store: StoreStep) => StoreStep = (_inputs, store) => store,
 ) {
   const { ingestion } = ingestionOn(db.client);
-  const running = await startTestConsumer(
-    kafka,
-    config,
-    wrap((inputs) => ingestion.ingestBatch(inputs)),
+  const running = await startTestConsumer(kafka, config, async (inputs) =>
+    wrap(inputs, await ingestion.prepareBatch(inputs)),
   );
   started.push(running);
   return running;
@@ -230,11 +229,11 @@ describe('KafkaEventConsumer on a real broker', () => {
     const calls: string[][] = [];
     let releaseGate!: () => void;
     const gate = new Promise<void>((resolve) => (releaseGate = resolve));
-    const { consumer } = await startConsumer(config, (ingest) => async (inputs) => {
+    const { consumer } = await startConsumer(config, (inputs, store) => async () => {
       calls.push(inputs.map((input) => input.source));
       if (calls.length === 1) throw new Error('store down');
       await gate; // holds the redelivered batch until the test has looked at the group's offsets
-      return ingest(inputs);
+      return store();
     });
 
     await waitFor(

@@ -92,7 +92,7 @@ function ingestion(maxClockSkewMs = 300_000): Ingestion {
 
 async function startConsumer(config: KafkaConfig) {
   const ingest = ingestion();
-  const running = await startTestConsumer(kafka, config, (inputs) => ingest.ingestBatch(inputs));
+  const running = await startTestConsumer(kafka, config, (inputs) => ingest.prepareBatch(inputs));
   started.push(running);
   return running;
 }

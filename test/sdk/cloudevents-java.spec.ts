@@ -77,7 +77,7 @@ describe('the CloudEvents Java SDK against the service', () => {
     await java('ProduceCloudEvents', [bootstrap, config.topics.identity, 'binary', 'acme', ...ids.binary]);
 
     const { consumer, stop } = await startTestConsumer(kafka, config, (inputs: readonly RawInput[]) =>
-      runtime.ingestion.ingestBatch(inputs),
+      runtime.ingestion.prepareBatch(inputs),
     );
     stops.push(stop);
     await waitFor(

@@ -49,6 +49,16 @@ export interface IngestedInput {
 /** How many inputs `ingestAll` stores in one append (one transaction) unless told otherwise. */
 export const INGEST_BATCH_SIZE = 2000;
 
+/** Stores a batch `prepareBatch` validated; resolves once its outcomes are durable. */
+export type StoreStep = () => Promise<InputOutcome[]>;
+
+/** Inputs validated between two turns of the event loop (about a millisecond of work). */
+const DECODE_SLICE = 250;
+
+function turnOfTheEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 /** Told about every batch once its outcomes are durable (stored, dead letters written). */
 export type IngestionObserver = (batch: readonly IngestedInput[]) => void;
 
@@ -75,13 +85,32 @@ export class Ingestion {
   ) {}
 
   async ingestBatch(inputs: readonly RawInput[], options: { deadLetter?: boolean } = {}): Promise<InputOutcome[]> {
-    return this.store(this.decode(inputs), options);
+    return (await this.prepareBatch(inputs, options))();
   }
 
-  /** Validation only (CPU): a pipelining caller decodes the next batch while the last one is stored. */
-  private decode(inputs: readonly RawInput[]): DecodedBatch {
+  /**
+   * `ingestBatch` in two steps: validates the inputs (CPU only) and returns the step that
+   * stores them, so that a caller validates its next batch while the last one is stored.
+   */
+  async prepareBatch(inputs: readonly RawInput[], options: { deadLetter?: boolean } = {}): Promise<StoreStep> {
+    const decoded = await this.decode(inputs);
+    return () => this.store(decoded, options);
+  }
+
+  /**
+   * Validation, a slice of inputs at a time with a turn of the event loop between slices:
+   * a batch being stored meanwhile gets its round trips answered as they come back instead
+   * of waiting for the whole batch to be validated.
+   */
+  private async decode(inputs: readonly RawInput[]): Promise<DecodedBatch> {
     const context = { nowMs: this.clock.nowMs(), maxClockSkewMs: this.settings.maxClockSkewMs };
-    return { inputs, decoded: inputs.map((input) => decodeRawInput(input, context)) };
+    const decoded: Intake[] = [];
+    for (let start = 0; start < inputs.length; start += DECODE_SLICE) {
+      if (start > 0) await turnOfTheEventLoop();
+      const end = Math.min(start + DECODE_SLICE, inputs.length);
+      for (let i = start; i < end; i++) decoded.push(decodeRawInput(inputs[i]!, context));
+    }
+    return { inputs, decoded };
   }
 
   private async store({ inputs, decoded }: DecodedBatch, options: { deadLetter?: boolean }): Promise<InputOutcome[]> {
@@ -222,7 +251,7 @@ export class Ingestion {
     let storing: Promise<void> = Promise.resolve();
     let batch: RawInput[] = [];
     const flush = async () => {
-      const decoded = this.decode(batch);
+      const decoded = await this.decode(batch);
       batch = [];
       await storing;
       storing = this.store(decoded, {}).then(async (outcomes) => {

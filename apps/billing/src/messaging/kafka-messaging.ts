@@ -43,7 +43,7 @@ export class KafkaMessaging implements Messaging {
     this.consumer = new KafkaEventConsumer({
       kafka: this.kafka,
       config,
-      handler: (inputs) => runtime.ingestion.ingestBatch(inputs),
+      handler: (inputs) => runtime.ingestion.prepareBatch(inputs),
       deadLetters: new KafkaDeadLetterPublisher(this.producer, config.topics.deadLetter),
       logger,
       sessionTimeout: config.sessionTimeoutMs,

@@ -1,5 +1,5 @@
 import { Consumer, EachBatchPayload, Kafka, KafkaMessage, RetryOptions } from 'kafkajs';
-import { InputOutcome, RawInput } from '@smartme/application';
+import { InputOutcome, RawInput, StoreStep } from '@smartme/application';
 import { positiveInteger } from '@smartme/ports';
 import { LagTracker, PartitionLag } from './consumer-lag';
 import { RejectedMessage, RejectedMessageSink } from './kafka-dead-letter-publisher';
@@ -7,8 +7,12 @@ import { KafkaConfig } from './kafka-config';
 import { KafkaLogger } from './kafka-logger';
 import { kafkaSource, toRawInput } from './message-input';
 
-/** What the consumer hands its messages to: `Ingestion.ingestBatch`, in the service. */
-export type IngestHandler = (inputs: readonly RawInput[]) => Promise<InputOutcome[]>;
+/**
+ * What the consumer hands its messages to: `Ingestion.prepareBatch`, in the service. It
+ * validates a chunk and gives back the step that stores it, so that the next chunk is
+ * validated while the database stores the last one.
+ */
+export type IngestHandler = (inputs: readonly RawInput[]) => Promise<StoreStep>;
 
 export interface KafkaEventConsumerOptions {
   readonly kafka: Kafka;
@@ -249,18 +253,34 @@ export class KafkaEventConsumer {
     const first = batch.messages[0];
     if (first === undefined) return;
     this.lag.observeBatch(batch.topic, batch.partition, batch.highWatermark, first.offset);
+    const chunks: Chunk[] = [];
     for (let start = 0; start < batch.messages.length; start += this.chunkSize) {
+      const messages = batch.messages.slice(start, start + this.chunkSize);
+      chunks.push({ messages, inputs: messages.map((message) => toRawInput(batch.topic, batch.partition, message)) });
+    }
+    let prepared = this.prepare(chunks[0]!);
+    for (let i = 0; i < chunks.length; i++) {
       // After a rebalance or a seek the rest of the batch is not ours to commit; it is
       // fetched again by whoever owns the partition now, from the last commit.
       if (!payload.isRunning() || payload.isStale()) return;
-      const chunk = batch.messages.slice(start, start + this.chunkSize);
-      await this.ingest(batch.topic, batch.partition, chunk);
-      payload.resolveOffset(chunk[chunk.length - 1]!.offset);
+      const chunk = chunks[i]!;
+      const storing = this.ingest(batch.topic, batch.partition, chunk, await prepared);
+      // Stored one after the other, in offset order; the next is validated meanwhile.
+      if (i + 1 < chunks.length) prepared = this.prepare(chunks[i + 1]!);
+      await storing;
+      payload.resolveOffset(chunk.messages[chunk.messages.length - 1]!.offset);
       // Without autoCommit, commitOffsetsIfNecessary() alone never commits: pass the offsets.
       await payload.commitOffsetsIfNecessary(payload.uncommittedOffsets());
       await payload.heartbeat();
     }
     this.logProgress(batch.messages.length);
+  }
+
+  /** Validated ahead of its turn; a failure would surface when its turn awaits it. */
+  private prepare(chunk: Chunk): Promise<StoreStep> {
+    const prepared = this.options.handler(chunk.inputs);
+    prepared.catch(() => undefined);
+    return prepared;
   }
 
   /**
@@ -269,11 +289,10 @@ export class KafkaEventConsumer {
    * chunk with backoff), and copies the rejected ones to the dead-letter topic before the
    * commit, including any whose dead letter could not be stored.
    */
-  private async ingest(topic: string, partition: number, messages: readonly KafkaMessage[]): Promise<void> {
-    const inputs = messages.map((message) => toRawInput(topic, partition, message));
+  private async ingest(topic: string, partition: number, { messages, inputs }: Chunk, store: StoreStep): Promise<void> {
     let outcomes: InputOutcome[];
     try {
-      outcomes = await this.options.handler(inputs);
+      outcomes = await store();
     } catch (error) {
       this.options.logger.warn(
         {
@@ -343,6 +362,11 @@ export class KafkaEventConsumer {
     );
     Object.assign(progress, { since: Date.now(), batches: 0, messages: 0, largestBatch: 0 });
   }
+}
+
+interface Chunk {
+  readonly messages: readonly KafkaMessage[];
+  readonly inputs: readonly RawInput[];
 }
 
 function rejectedMessage(

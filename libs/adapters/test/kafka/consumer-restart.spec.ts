@@ -62,7 +62,7 @@ function consumerOf(kafka: Kafka): KafkaEventConsumer {
         deadLetter: 'billing.dead-letter',
       },
     },
-    handler: async () => [],
+    handler: async () => async () => [],
     deadLetters: { publishRejected: async () => undefined },
     logger: silentKafkaLogger,
     restartBackoff: { initialMs: 10, maxMs: 40 },

@@ -40,6 +40,15 @@ export interface KafkaEventConsumerOptions {
 export const DEFAULT_CHUNK_SIZE = 2000;
 
 /**
+ * A partition's share of one fetch: 8 MiB, about 30,000 events, where kafkajs's 1 MiB held
+ * under two chunks. Each batch begins with a wait for the fetch and a chunk validated
+ * before anything can be stored, and ends with a commit; over sixteen chunks instead of
+ * two, that fixed cost was a fifth of the consumer's time. (A fetch stays within kafkajs's
+ * 10 MiB `maxBytes`.)
+ */
+export const DEFAULT_MAX_BYTES_PER_PARTITION = 8 * 1024 * 1024;
+
+/**
  * A store outage makes every batch fail; kafkajs retries it in place with backoff, then
  * "crashes" the consumer and restarts it (rejoining the group, re-reading from the committed
  * offset) after `initialRetryTime`. restartOnFailure in the consumer always says yes, so an
@@ -121,9 +130,7 @@ export class KafkaEventConsumer {
       allowAutoTopicCreation: false,
       ...(this.options.sessionTimeout !== undefined ? { sessionTimeout: this.options.sessionTimeout } : {}),
       ...(this.options.heartbeatInterval !== undefined ? { heartbeatInterval: this.options.heartbeatInterval } : {}),
-      ...(this.options.maxBytesPerPartition !== undefined
-        ? { maxBytesPerPartition: this.options.maxBytesPerPartition }
-        : {}),
+      maxBytesPerPartition: this.options.maxBytesPerPartition ?? DEFAULT_MAX_BYTES_PER_PARTITION,
     });
     this.consumer = consumer;
     this.observe(consumer);
@@ -259,6 +266,7 @@ export class KafkaEventConsumer {
       chunks.push({ messages, inputs: messages.map((message) => toRawInput(batch.topic, batch.partition, message)) });
     }
     let prepared = this.prepare(chunks[0]!);
+    let committing: Promise<void> = Promise.resolve();
     for (let i = 0; i < chunks.length; i++) {
       // After a rebalance or a seek the rest of the batch is not ours to commit; it is
       // fetched again by whoever owns the partition now, from the last commit.
@@ -269,10 +277,15 @@ export class KafkaEventConsumer {
       if (i + 1 < chunks.length) prepared = this.prepare(chunks[i + 1]!);
       await storing;
       payload.resolveOffset(chunk.messages[chunk.messages.length - 1]!.offset);
-      // Without autoCommit, commitOffsetsIfNecessary() alone never commits: pass the offsets.
-      await payload.commitOffsetsIfNecessary(payload.uncommittedOffsets());
+      // One commit in flight at a time, overlapping the next chunk's store: it carries only
+      // offsets already durable. Without autoCommit, commitOffsetsIfNecessary() alone never
+      // commits: pass the offsets.
+      await committing;
+      committing = payload.commitOffsetsIfNecessary(payload.uncommittedOffsets());
+      committing.catch(() => undefined); // awaited below or by the next chunk; a stale batch drops it
       await payload.heartbeat();
     }
+    await committing;
     this.logProgress(batch.messages.length);
   }
 

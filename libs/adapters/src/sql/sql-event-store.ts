@@ -75,9 +75,11 @@ const JUDGE_EXISTING = `
  * Only rows written by transactions older than every transaction still running: a
  * transaction that took a lower position but has not committed yet keeps everything
  * after it out of sight until it ends (the Emmett rule), so a reader that moves past a
- * position never comes back to find an event it missed.
+ * position never comes back to find an event it missed. The xmin is a subquery, taken once
+ * a statement: as a plain expression PostgreSQL built the snapshot again for every row,
+ * a fifth of the time a replay's scans of the table took.
  */
-const READABLE = 'tx < pg_snapshot_xmin(pg_current_snapshot())';
+const READABLE = 'tx < (SELECT pg_snapshot_xmin(pg_current_snapshot()))';
 
 /**
  * Events read as one JSON text per page, `[[position, event_id, type, source, time, data], …]`,

@@ -37,9 +37,50 @@ export class KafkaDeadLetterPublisher implements RejectedMessageSink {
   ) {}
 
   async publishRejected(messages: readonly RejectedMessage[]): Promise<void> {
-    if (messages.length === 0) return;
-    await this.producer.send({ topic: this.topic, messages: messages.map(toDeadLetterMessage) });
+    for (const part of sendsOf(messages.map(toDeadLetterMessage))) {
+      await this.producer.send({ topic: this.topic, messages: part });
+    }
   }
+}
+
+/**
+ * About how many bytes one send carries. A broker refuses a record batch over its
+ * `message.max.bytes` (1 MiB by default) and kafkajs sends a partition's messages as one
+ * batch, while a consumer's chunk of rejected input can hold several MiB: one send of it
+ * would fail for ever and stall the partition.
+ */
+export const DEAD_LETTER_SEND_BYTES = 512 * 1024;
+
+/** The messages in order, in sends of at most DEAD_LETTER_SEND_BYTES (a larger message alone). */
+function sendsOf(messages: readonly Message[]): Message[][] {
+  const sends: Message[][] = [];
+  let current: Message[] = [];
+  let bytes = 0;
+  for (const message of messages) {
+    const size = sizeOf(message);
+    if (current.length > 0 && bytes + size > DEAD_LETTER_SEND_BYTES) {
+      sends.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(message);
+    bytes += size;
+  }
+  if (current.length > 0) sends.push(current);
+  return sends;
+}
+
+function sizeOf(message: Message): number {
+  let size = byteLength(message.key) + byteLength(message.value);
+  for (const [name, value] of Object.entries(message.headers ?? {})) {
+    size += Buffer.byteLength(name);
+    for (const one of Array.isArray(value) ? value : [value]) size += byteLength(one ?? null);
+  }
+  return size;
+}
+
+function byteLength(value: Buffer | string | null | undefined): number {
+  return value === null || value === undefined ? 0 : Buffer.byteLength(value);
 }
 
 function toDeadLetterMessage(rejected: RejectedMessage): Message {

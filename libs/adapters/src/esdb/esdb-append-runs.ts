@@ -1,4 +1,5 @@
 import { ANY, AppendExpectedRevision, AppendResult, EventData, WrongExpectedVersionError } from '@eventstore/db-client';
+import { runsBySize } from '../batching/runs-by-size';
 import { eventDataOf, PreparedEvent } from './esdb-event-mapping';
 import { EsdbLog } from './esdb-log';
 import { storePositionOf } from './esdb-position';
@@ -95,23 +96,10 @@ export class EsdbAppender {
 export function runsOf<T extends { readonly stream: string; readonly data: unknown; readonly metadata: unknown }>(
   events: readonly T[],
 ): T[][] {
-  const runs: T[][] = [];
-  let run: T[] = [];
-  let bytes = 0;
-  for (const event of events) {
-    const size =
-      Buffer.byteLength(JSON.stringify(event.data)) + Buffer.byteLength(JSON.stringify(event.metadata)) + 200;
-    if (
-      run.length > 0 &&
-      (run[0]!.stream !== event.stream || run.length >= MAX_EVENTS_PER_APPEND || bytes + size > MAX_BYTES_PER_APPEND)
-    ) {
-      runs.push(run);
-      run = [];
-      bytes = 0;
-    }
-    run.push(event);
-    bytes += size;
-  }
-  if (run.length > 0) runs.push(run);
-  return runs;
+  return runsBySize(events, {
+    maxBytes: MAX_BYTES_PER_APPEND,
+    sizeOf: (event) =>
+      Buffer.byteLength(JSON.stringify(event.data)) + Buffer.byteLength(JSON.stringify(event.metadata)) + 200,
+    startsRun: (run, event) => run[0]!.stream !== event.stream || run.length >= MAX_EVENTS_PER_APPEND,
+  });
 }

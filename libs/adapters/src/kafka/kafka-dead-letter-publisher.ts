@@ -1,4 +1,5 @@
 import { IHeaders, Message } from 'kafkajs';
+import { runsBySize } from '../batching/runs-by-size';
 import { ProducerConnection } from './producer-connection';
 
 /** Why the input was rejected, naming the field (the dead-letter store's `reason`). */
@@ -37,7 +38,8 @@ export class KafkaDeadLetterPublisher implements RejectedMessageSink {
   ) {}
 
   async publishRejected(messages: readonly RejectedMessage[]): Promise<void> {
-    for (const part of sendsOf(messages.map(toDeadLetterMessage))) {
+    const sends = runsBySize(messages.map(toDeadLetterMessage), { maxBytes: DEAD_LETTER_SEND_BYTES, sizeOf });
+    for (const part of sends) {
       await this.producer.send({ topic: this.topic, messages: part });
     }
   }
@@ -50,25 +52,6 @@ export class KafkaDeadLetterPublisher implements RejectedMessageSink {
  * would fail for ever and stall the partition.
  */
 export const DEAD_LETTER_SEND_BYTES = 512 * 1024;
-
-/** The messages in order, in sends of at most DEAD_LETTER_SEND_BYTES (a larger message alone). */
-function sendsOf(messages: readonly Message[]): Message[][] {
-  const sends: Message[][] = [];
-  let current: Message[] = [];
-  let bytes = 0;
-  for (const message of messages) {
-    const size = sizeOf(message);
-    if (current.length > 0 && bytes + size > DEAD_LETTER_SEND_BYTES) {
-      sends.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(message);
-    bytes += size;
-  }
-  if (current.length > 0) sends.push(current);
-  return sends;
-}
 
 function sizeOf(message: Message): number {
   let size = byteLength(message.key) + byteLength(message.value);
